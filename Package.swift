@@ -1,0 +1,86 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Buraq: a task queue on Redis Streams with a Kubernetes operator that scales its workers.
+// Module dependencies point one way, top to bottom of ../shared/design.md's module table.
+
+let package = Package(
+    name: "buraq",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "BuraqRedis", targets: ["BuraqRedis"]),
+        .library(name: "BuraqQueue", targets: ["BuraqQueue"]),
+        .library(name: "BuraqYAML", targets: ["BuraqYAML"]),
+        .library(name: "BuraqKube", targets: ["BuraqKube"]),
+        .library(name: "BuraqScaling", targets: ["BuraqScaling"]),
+        .executable(name: "buraq", targets: ["buraq"]),
+        .executable(name: "buraq-worker", targets: ["buraq-worker"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.1.0"),
+    ],
+    targets: [
+        // System libraries (Debian packages; pkg-config names).
+        .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+
+        // Libraries.
+        .target(name: "BuraqYAML", dependencies: ["CYAML"]),
+        .target(
+            name: "BuraqRedis",
+            dependencies: ["CHiredis", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "BuraqQueue",
+            dependencies: [
+                "BuraqRedis",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "BuraqKube",
+            dependencies: ["CCurl", "BuraqYAML", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(name: "BuraqScaling"),
+
+        // Executables: argument parsing and wiring only.
+        .executableTarget(
+            name: "buraq",
+            dependencies: [
+                "BuraqQueue", "BuraqRedis", "BuraqScaling", "BuraqYAML",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+        .executableTarget(
+            name: "buraq-worker",
+            dependencies: [
+                "BuraqQueue", "BuraqRedis",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
+        // Test support: private redis-server launcher (and, later, the fake Kubernetes API server).
+        .target(name: "BuraqTestSupport", dependencies: ["BuraqRedis"]),
+
+        // Tests (Swift Testing).
+        .testTarget(name: "BuraqRedisTests", dependencies: ["BuraqRedis", "BuraqTestSupport"]),
+        .testTarget(name: "BuraqQueueTests", dependencies: ["BuraqQueue", "BuraqRedis", "BuraqTestSupport"]),
+    ]
+)
+
+// Strict settings for every target that has Swift sources (as swift-log does).
+for target in package.targets where target.type != .system {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.unsafeFlags(["-Xfrontend", "-require-explicit-sendable"]))
+    target.swiftSettings = settings
+}

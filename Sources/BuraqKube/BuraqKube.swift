@@ -1,0 +1,1 @@
+// BuraqKube: module placeholder, replaced by its implementation.

@@ -1,0 +1,1 @@
+// BuraqQueue: module placeholder, replaced by its implementation.

@@ -1,0 +1,1 @@
+// BuraqRedis: module placeholder, replaced by its implementation.

@@ -1,0 +1,1 @@
+// BuraqScaling: module placeholder, replaced by its implementation.

@@ -1,0 +1,1 @@
+// BuraqTestSupport: module placeholder, replaced by its implementation.

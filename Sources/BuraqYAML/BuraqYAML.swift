@@ -1,0 +1,1 @@
+// BuraqYAML: module placeholder, replaced by its implementation.

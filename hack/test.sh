@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian machine (apt packages, build) and runs every test.
+# Tests that need Redis start their own redis-server on a free port and stop it by PID.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash hack/setup.sh debug
+echo "==> swift build --build-tests"
+swift build --build-tests
+echo "==> swift test"
+swift test --skip-build "$@"
