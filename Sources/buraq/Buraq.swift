@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// The `buraq` command line: enqueue, inspect and administer Buraq queues.
+@main
+struct Buraq: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "buraq",
+        abstract: "Enqueue tasks, inspect and administer Buraq queues on Redis Streams.",
+        subcommands: [
+            // Each subcommand lives in its own file.
+        ]
+    )
+}
