@@ -24,7 +24,9 @@ let package = Package(
     ],
     targets: [
         // System libraries (Debian packages; pkg-config names).
-        .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
+        // hiredis.pc adds -D_FILE_OFFSET_BITS=64, a flag SwiftPM prohibits (it warns on every build);
+        // the header is found as <hiredis/hiredis.h> under /usr/include and the modulemap links -lhiredis.
+        .systemLibrary(name: "CHiredis", providers: [.apt(["libhiredis-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
 
