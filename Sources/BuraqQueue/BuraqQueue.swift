@@ -1,1 +1,0 @@
-// BuraqQueue: module placeholder, replaced by its implementation.

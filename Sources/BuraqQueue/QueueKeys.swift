@@ -1,0 +1,47 @@
+/// The Redis keys of one queue. Every key carries the queue name as a `{hash tag}`, so a Redis
+/// Cluster keeps a whole queue in one slot and the Lua scripts may touch all of them.
+public struct QueueKeys: Sendable, Hashable {
+    /// The queue name as given (validated by ``QueueName/validate(_:)``).
+    public let queue: String
+
+    public init(queue: String) throws(QueueError) {
+        try QueueName.validate(queue)
+        self.queue = queue
+    }
+
+    /// `buraq:{Q}` — the prefix shared by every key of the queue.
+    public var prefix: String { "buraq:{\(queue)}" }
+    /// `buraq:{Q}:stream` — the task stream (XADD / XREADGROUP).
+    public var stream: String { "\(prefix):stream" }
+    /// `buraq:{Q}:scheduled` — ZSET of task ids due later (score: due time, ms since epoch).
+    public var scheduled: String { "\(prefix):scheduled" }
+    /// `buraq:{Q}:task:{id}` — the fields of a scheduled task, while it waits in ``scheduled``.
+    public func scheduledTask(_ id: String) -> String { "\(prefix):task:\(id)" }
+    /// `buraq:{Q}:task:` — prefix of ``scheduledTask(_:)`` (for scripts).
+    public var scheduledTaskPrefix: String { "\(prefix):task:" }
+    /// `buraq:{Q}:dlq` — the dead-letter stream.
+    public var deadLetter: String { "\(prefix):dlq" }
+    /// `buraq:{Q}:config` — hash of queue settings written by the controller.
+    public var config: String { "\(prefix):config" }
+}
+
+/// Rules for queue names.
+public enum QueueName: Sendable {
+    /// Letters, digits, `.`, `_`, `-`, `:`; 1 to 200 characters. No braces (they would break the
+    /// hash tag) and no spaces.
+    public static func validate(_ name: String) throws(QueueError) {
+        guard !name.isEmpty, name.utf8.count <= 200 else {
+            throw QueueError(code: .invalidArgument, message: "Queue name must be 1 to 200 characters, got \(name.utf8.count)",
+                             context: ["queue": name])
+        }
+        for scalar in name.unicodeScalars {
+            let ok = (scalar >= "a" && scalar <= "z") || (scalar >= "A" && scalar <= "Z") || (scalar >= "0" && scalar <= "9")
+                || scalar == "." || scalar == "_" || scalar == "-" || scalar == ":"
+            if !ok {
+                throw QueueError(code: .invalidArgument,
+                                 message: "Queue name '\(name)' contains '\(scalar)'; expected letters, digits, '.', '_', '-' or ':'",
+                                 context: ["queue": name])
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+/// What a producer asks to enqueue.
+public struct TaskRequest: Sendable, Hashable {
+    /// When the task becomes runnable.
+    public enum Schedule: Sendable, Hashable {
+        /// Right away (appended to the stream).
+        case now
+        /// After a delay from the moment of enqueueing.
+        case after(Duration)
+        /// At a wall-clock time, in milliseconds since the Unix epoch.
+        case at(Int64)
+    }
+
+    public var type: String
+    public var payload: [UInt8]
+    /// A producer-chosen id; nil generates one.
+    public var id: String?
+    public var headers: [String: String]
+    public var schedule: Schedule
+    /// Optional deadline, ms since the epoch.
+    public var deadline: Int64?
+
+    public init(type: String, payload: [UInt8] = [], id: String? = nil, headers: [String: String] = [:],
+                schedule: Schedule = .now, deadline: Int64? = nil) {
+        self.type = type
+        self.payload = payload
+        self.id = id
+        self.headers = headers
+        self.schedule = schedule
+        self.deadline = deadline
+    }
+
+    /// A request with a UTF-8 text payload.
+    public init(type: String, text: String, id: String? = nil, headers: [String: String] = [:], schedule: Schedule = .now) {
+        self.init(type: type, payload: Array(text.utf8), id: id, headers: headers, schedule: schedule)
+    }
+}

@@ -1,1 +1,0 @@
-// BuraqRedis: module placeholder, replaced by its implementation.

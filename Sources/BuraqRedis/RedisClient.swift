@@ -1,0 +1,118 @@
+import Logging
+import Synchronization
+
+/// An async Redis client over hiredis.
+///
+/// Commands run on the client's own threads (one blocking connection each, see `poolSize`),
+/// never on the cooperative thread pool. Dropped connections are reopened on the next command
+/// with exponential backoff and jitter; a command that was in flight when its connection broke
+/// fails with ``RedisError/Code/connectionLost`` and is not resent (it may have run).
+///
+/// Use a separate client (pool size 1) for blocking reads such as `XREADGROUP ... BLOCK`, so they
+/// never hold up short commands.
+public final class RedisClient: Sendable {
+    public let configuration: RedisConfiguration
+    private let pool: ConnectionPool
+    private let scriptHashes = Mutex<[String: String]>([:])
+    private let logger: Logger
+
+    /// Opens a client; connections are made lazily by the first commands.
+    /// - Parameters:
+    ///   - poolSize: connections (and threads); also the number of commands in flight at once.
+    ///   - name: a name for the threads, seen in debuggers and `top -H`.
+    public init(configuration: RedisConfiguration, poolSize: Int = 2, name: String = "redis",
+                logger: Logger = Logger(label: "buraq.redis")) {
+        self.configuration = configuration
+        self.pool = ConnectionPool(configuration: configuration, size: max(1, poolSize), name: name)
+        self.logger = logger
+    }
+
+    /// Convenience: a client from a `redis://` URL.
+    public convenience init(url: String, poolSize: Int = 2, name: String = "redis",
+                            logger: Logger = Logger(label: "buraq.redis")) throws(RedisError) {
+        self.init(configuration: try RedisConfiguration(url: url), poolSize: poolSize, name: name, logger: logger)
+    }
+
+    deinit { pool.close() }
+
+    /// Stops the client's threads after the commands already queued; later calls fail with `.closed`.
+    public func close() { pool.close() }
+
+    /// Sends commands in one round trip and returns their replies in order.
+    /// Error replies are returned as `.error` values, not thrown; I/O failures throw.
+    /// - Parameter timeout: reply timeout for this call; defaults to the configuration's `commandTimeout`.
+    public func pipeline(_ commands: [RedisCommand], timeout: Duration? = nil) async throws(RedisError) -> [RESPValue] {
+        if commands.isEmpty { return [] }
+        let result: Result<[RESPValue], RedisError> = await withCheckedContinuation { continuation in
+            let accepted = pool.submit { connection in
+                continuation.resume(returning: Result { () throws(RedisError) in
+                    try connection.execute(commands, timeout: timeout)
+                })
+            }
+            if !accepted {
+                continuation.resume(returning: .failure(RedisError(code: .closed, message: "The Redis client is closed")))
+            }
+        }
+        return try result.get()
+    }
+
+    /// Sends one command; an error reply throws a ``RedisError`` with code `.server` and Redis' text.
+    @discardableResult
+    public func send(_ command: RedisCommand, timeout: Duration? = nil) async throws(RedisError) -> RESPValue {
+        let reply = try await pipeline([command], timeout: timeout)[0]
+        if let message = reply.errorMessage {
+            throw RedisError(code: .server, message: message, context: ["command": command.name])
+        }
+        return reply
+    }
+
+    /// Sends one command built from its words.
+    @discardableResult
+    public func send(_ name: String, _ arguments: any RedisArgumentConvertible...) async throws(RedisError) -> RESPValue {
+        var command = RedisCommand(name)
+        command.arguments.append(contentsOf: arguments.map(\.redisArgument))
+        return try await send(command)
+    }
+
+    /// Runs a Lua script with EVALSHA, loading it first if this client has not yet, and again on NOSCRIPT.
+    @discardableResult
+    public func run(_ script: RedisScript, keys: [any RedisArgumentConvertible], arguments: [any RedisArgumentConvertible] = []) async throws(RedisError) -> RESPValue {
+        let command = try await evalCommand(script, keys: keys, arguments: arguments)
+        let reply = try await pipeline([command])[0]
+        if let message = reply.errorMessage {
+            if message.hasPrefix("NOSCRIPT") {
+                scriptHashes.withLock { _ = $0.removeValue(forKey: script.source) }
+                let again = try await evalCommand(script, keys: keys, arguments: arguments)
+                return try await send(again)
+            }
+            throw RedisError(code: .server, message: message, context: ["script": script.name])
+        }
+        return reply
+    }
+
+    /// The EVALSHA command for a script, loading the script when its hash is not known yet.
+    /// Callers that pipeline scripts handle NOSCRIPT with ``forgetScript(_:)``.
+    public func evalCommand(_ script: RedisScript, keys: [any RedisArgumentConvertible], arguments: [any RedisArgumentConvertible]) async throws(RedisError) -> RedisCommand {
+        let sha = try await load(script)
+        var command = RedisCommand("EVALSHA", sha, keys.count)
+        command.arguments.append(contentsOf: keys.map(\.redisArgument))
+        command.arguments.append(contentsOf: arguments.map(\.redisArgument))
+        return command
+    }
+
+    /// Forgets a script's hash so the next use loads it again.
+    public func forgetScript(_ script: RedisScript) {
+        scriptHashes.withLock { _ = $0.removeValue(forKey: script.source) }
+    }
+
+    private func load(_ script: RedisScript) async throws(RedisError) -> String {
+        if let sha = scriptHashes.withLock({ $0[script.source] }) { return sha }
+        let reply = try await send(RedisCommand("SCRIPT", "LOAD", script.source))
+        guard let sha = reply.string else {
+            throw RedisError(code: .protocolError, message: "SCRIPT LOAD returned \(reply)", context: ["script": script.name])
+        }
+        scriptHashes.withLock { $0[script.source] = sha }
+        logger.debug("Loaded Lua script", metadata: ["script": "\(script.name)", "sha": "\(sha)"])
+        return sha
+    }
+}

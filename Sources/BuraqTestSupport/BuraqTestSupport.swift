@@ -1,1 +1,0 @@
-// BuraqTestSupport: module placeholder, replaced by its implementation.

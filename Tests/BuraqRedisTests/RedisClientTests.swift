@@ -1,0 +1,180 @@
+import BuraqRedis
+import BuraqTestSupport
+import Foundation
+import Testing
+
+@Suite(.redisServer) struct RedisClientTests {
+    func client(poolSize: Int = 2, commandTimeout: Duration = .seconds(2)) throws -> RedisClient {
+        let server = try #require(RedisServer.current)
+        var config = try RedisConfiguration(url: server.url)
+        config.commandTimeout = commandTimeout
+        return RedisClient(configuration: config, poolSize: poolSize)
+    }
+
+    @Test func pipelinedRepliesComeBackInOrder() async throws {
+        let redis = try client()
+        defer { redis.close() }
+        let key = "pipe:\(UUID().uuidString)"
+        var commands = [RedisCommand("DEL", key)]
+        for i in 0..<500 { commands.append(RedisCommand("RPUSH", key, "v\(i)")) }
+        commands.append(RedisCommand("LRANGE", key, 0, -1))
+        let replies = try await redis.pipeline(commands)
+        #expect(replies.count == 502)
+        for i in 0..<500 { #expect(replies[i + 1] == .integer(Int64(i + 1))) }
+        #expect(replies[501].array?.compactMap(\.string) == (0..<500).map { "v\($0)" })
+    }
+
+    @Test func binaryPayloadsWithNULBytesRoundTrip() async throws {
+        let redis = try client()
+        defer { redis.close() }
+        var payload: [UInt8] = [0, 0, 1, 255, 0, 10, 13]
+        payload += (0...255).map { UInt8($0) }
+        let key: [UInt8] = Array("bin:".utf8) + [0, 7, 0]
+        try await redis.send("SET", key, payload)
+        let back = try await redis.send("GET", key)
+        #expect(back == .bulk(payload))
+        let empty = try await redis.send("SET", "bin:empty", [UInt8]())
+        #expect(empty == .status("OK"))
+        #expect(try await redis.send("GET", "bin:empty") == .bulk([]))
+    }
+
+    @Test func repliesMapToRESPValues() async throws {
+        let redis = try client()
+        defer { redis.close() }
+        let key = "map:\(UUID().uuidString)"
+        let replies = try await redis.pipeline([
+            RedisCommand("PING"),
+            RedisCommand("GET", "missing:\(UUID().uuidString)"),
+            RedisCommand("INCRBY", key, 41),
+            RedisCommand("INCR", key),
+            RedisCommand("LPUSH", key, "x"),
+            RedisCommand("MGET", key, "missing"),
+            RedisCommand("XREAD", "COUNT", 1, "STREAMS", "nostream:\(UUID().uuidString)", "0"),
+        ])
+        #expect(replies[0] == .status("PONG"))
+        #expect(replies[1] == .null)
+        #expect(replies[2] == .integer(41))
+        #expect(replies[3] == .integer(42))
+        #expect(replies[4].errorMessage?.hasPrefix("WRONGTYPE") == true)
+        #expect(replies[5] == .array([.bulk(Array("42".utf8)), .null]))
+        #expect(replies[6] == .null)
+    }
+
+    @Test func serverErrorsThrowWithRedisText() async throws {
+        let redis = try client()
+        defer { redis.close() }
+        let key = "wt:\(UUID().uuidString)"
+        try await redis.send("SET", key, "x")
+        do {
+            try await redis.send("LPUSH", key, "y")
+            Issue.record("expected WRONGTYPE")
+        } catch {
+            #expect(error.code == .server)
+            #expect(error.prefix == "WRONGTYPE")
+            #expect(error.message.contains("Operation against a key holding the wrong kind of value"))
+            #expect(error.context["command"] == "LPUSH")
+        }
+        // The connection stays usable after an error reply.
+        #expect(try await redis.send("GET", key) == .bulk(Array("x".utf8)))
+    }
+
+    @Test func commandTimeoutFiresAndConnectionRecovers() async throws {
+        let redis = try client(poolSize: 1, commandTimeout: .milliseconds(150))
+        defer { redis.close() }
+        do {
+            try await redis.send(RedisCommand("BLPOP", "never:\(UUID().uuidString)", 2))
+            Issue.record("expected a timeout")
+        } catch {
+            #expect(error.code == .timeout)
+            #expect(error.isTransient)
+        }
+        // A per-call timeout longer than the block time lets a blocking command finish.
+        let reply = try await redis.send(RedisCommand("BLPOP", "never:\(UUID().uuidString)", "0.2"), timeout: .seconds(2))
+        #expect(reply == .null)
+        #expect(try await redis.send("PING") == .status("PONG"))
+    }
+
+    @Test func connectFailureIsReported() async throws {
+        let port = try freeLoopbackPort()
+        let redis = RedisClient(configuration: RedisConfiguration(endpoint: .tcp(host: "127.0.0.1", port: port),
+                                                                  connectTimeout: .milliseconds(200)), poolSize: 1)
+        defer { redis.close() }
+        do {
+            try await redis.send("PING")
+            Issue.record("expected a connection failure")
+        } catch {
+            #expect(error.code == .connectionFailed)
+            #expect(error.message.contains("127.0.0.1:\(port)"))
+        }
+    }
+
+    @Test func scriptsLoadOnceAndReloadAfterFlush() async throws {
+        let redis = try client()
+        defer { redis.close() }
+        let script = RedisScript(name: "sum", source: "return tonumber(ARGV[1]) + tonumber(ARGV[2]) + #KEYS")
+        #expect(try await redis.run(script, keys: ["a", "b"], arguments: [2, 3]) == .integer(7))
+        try await redis.send("SCRIPT", "FLUSH")
+        #expect(try await redis.run(script, keys: ["a"], arguments: [10, 5]) == .integer(16))
+        let broken = RedisScript(name: "broken", source: "return redis.call('NOPE')")
+        do {
+            try await redis.run(broken, keys: [])
+            Issue.record("expected a script error")
+        } catch {
+            #expect(error.code == .server)
+            #expect(error.context["script"] == "broken")
+        }
+    }
+
+    @Test func closedClientFailsFast() async throws {
+        let redis = try client()
+        redis.close()
+        do {
+            try await redis.send("PING")
+            Issue.record("expected closed")
+        } catch {
+            #expect(error.code == .closed)
+        }
+    }
+}
+
+/// Suites that need a server of their own (restarts, passwords).
+@Suite struct RedisConnectionLifecycleTests {
+    @Test func reconnectsAfterServerRestart() async throws {
+        let server = try await RedisServer.start()
+        defer { server.destroy() }
+        let redis = RedisClient(configuration: try RedisConfiguration(url: server.url), poolSize: 1)
+        defer { redis.close() }
+        #expect(try await redis.send("PING") == .status("PONG"))
+        try await server.restart()
+        // The first command after the restart may fail on the dead socket; the next reconnects.
+        var answered = false
+        for _ in 0..<50 where !answered {
+            if let reply = try? await redis.send("PING") { answered = reply == .status("PONG") }
+        }
+        #expect(answered)
+    }
+
+    @Test func authenticatesWithPasswordAndACLUserAndSelectsDatabase() async throws {
+        let server = try await RedisServer.start(arguments: ["--requirepass", "topsecret"])
+        defer { server.destroy() }
+        let admin = RedisClient(configuration: try RedisConfiguration(url: "redis://:topsecret@127.0.0.1:\(server.port)/3"), poolSize: 1)
+        defer { admin.close() }
+        try await admin.send("SET", "where", "db3")
+        #expect(try await admin.send("ACL", "SETUSER", "alice", "on", ">wonderland", "~*", "+@all") == .status("OK"))
+
+        let alice = RedisClient(configuration: try RedisConfiguration(url: "redis://alice:wonderland@127.0.0.1:\(server.port)/3"), poolSize: 1)
+        defer { alice.close() }
+        #expect(try await alice.send("GET", "where") == .bulk(Array("db3".utf8)))
+        #expect(try await alice.send("ACL", "WHOAMI") == .bulk(Array("alice".utf8)))
+
+        let wrong = RedisClient(configuration: try RedisConfiguration(url: "redis://:nope@127.0.0.1:\(server.port)"), poolSize: 1)
+        defer { wrong.close() }
+        do {
+            try await wrong.send("PING")
+            Issue.record("expected AUTH failure")
+        } catch {
+            #expect(error.code == .connectionFailed)
+            #expect(error.message.contains("AUTH failed"))
+        }
+    }
+}
