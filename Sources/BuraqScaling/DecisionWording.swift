@@ -11,9 +11,10 @@ extension Decider {
     }
 
     func outOfRangeWording() -> String {
-        current > spec.maxReplicas
-            ? "\(current) replicas are above maxReplicas \(spec.maxReplicas)"
-            : "\(current) replicas are below minReplicas \(spec.minReplicas)"
+        let count = current == 1 ? "1 replica is" : "\(current) replicas are"
+        return current > spec.maxReplicas
+            ? "\(count) above maxReplicas \(spec.maxReplicas)"
+            : "\(count) below minReplicas \(spec.minReplicas)"
     }
 
     func unavailableWording() -> String {

@@ -37,6 +37,13 @@ public enum RateLimiter: Sendable {
         public var reason: ScalingReason
         /// What bounded it.
         public var bound: Bound
+
+        /// Creates an outcome.
+        public init(replicas: Int32, reason: ScalingReason, bound: Bound) {
+            self.replicas = replicas
+            self.reason = reason
+            self.bound = bound
+        }
     }
 
     /// Limits `desired` by the policies of its direction and by [`minReplicas`, `maxReplicas`].

@@ -9,6 +9,13 @@ public enum ReplicaCalculator: Sendable {
         public var usageRatio: Double
         /// Whether the ratio was inside the tolerance band (then `replicas` is `statusReplicas`).
         public var withinTolerance: Bool
+
+        /// Creates a proposal.
+        public init(replicas: Int32, usageRatio: Double, withinTolerance: Bool) {
+            self.replicas = replicas
+            self.usageRatio = usageRatio
+            self.withinTolerance = withinTolerance
+        }
     }
 
     /// `usageRatio = usage / (target × statusReplicas)`; inside `tolerance` the proposal is

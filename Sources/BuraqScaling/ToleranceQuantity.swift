@@ -5,15 +5,15 @@ enum ToleranceQuantity {
     /// Parses `"0.05"`, `"50m"`, `"1"`; `nil` when the text is not such a quantity.
     static func parse(_ text: String) -> Double? {
         var body = Substring(text)
-        var scale = 1.0
+        var divisor = 1.0
         if body.hasSuffix("m") {
             body.removeLast()
-            scale = 0.001
+            divisor = 1000
         }
         guard !body.isEmpty, body.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
             body.filter({ $0 == "." }).count <= 1, let value = Double(body)
         else { return nil }
-        return value * scale
+        return value / divisor
     }
 
     static func decode(

@@ -24,8 +24,13 @@ public enum TraceParser: Sendable {
         let guessed = format ?? (text.drop { $0.isWhitespace }.first == "[" ? .json : .csv)
         switch guessed {
         case .csv: return try parseCSV(text, source: source)
-        case .json: return try JSONTraceReader.parse(text, source: source)
+        case .json: return try parseJSON(text, source: source)
         }
+    }
+
+    /// Parses JSON.
+    public static func parseJSON(_ text: String, source: String = "<trace>") throws(TraceParseError) -> [TraceSample] {
+        try JSONTraceReader.parse(text, source: source)
     }
 
     /// Parses CSV.
@@ -33,9 +38,8 @@ public enum TraceParser: Sendable {
         var columns: [String]?
         var samples: [TraceSample] = []
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             lineNumber += 1
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
             if line.allSatisfy(\.isWhitespace) || line.hasPrefix("#") { continue }
             let cells = line.split(separator: ",", omittingEmptySubsequences: false).map {
                 String($0.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
