@@ -106,17 +106,7 @@ public enum RateLimiter: Sendable {
     public static func scaleUpLimit(
         current: Int32, rules: ResolvedScalingRules, history: ScalingHistory, now: ScalingTime
     ) -> PolicyLimit {
-        if rules.selectPolicy == .disabled { return .disabled }
-        guard let policies = rules.policies else { return .unlimited }
-        return select(policies, preferLarger: rules.selectPolicy == .max, none: Int64(Int32.min)) { policy in
-            let start = periodStart(current: current, policy: policy, history: history, now: now)
-            switch policy.type {
-            case .pods:
-                return start + Int64(policy.value)
-            case .percent:
-                return truncated((Double(start) * (1 + Double(policy.value) / 100)).rounded(.up))
-            }
-        }
+        policyLimit(current: current, rules: rules, history: history, now: now, scalingUp: true)
     }
 
     /// The fewest replicas the scale-down policies allow now. `Pods` subtracts `value`, `Percent`
@@ -124,15 +114,28 @@ public enum RateLimiter: Sendable {
     public static func scaleDownLimit(
         current: Int32, rules: ResolvedScalingRules, history: ScalingHistory, now: ScalingTime
     ) -> PolicyLimit {
+        policyLimit(current: current, rules: rules, history: history, now: now, scalingUp: false)
+    }
+
+    private static func policyLimit(
+        current: Int32, rules: ResolvedScalingRules, history: ScalingHistory, now: ScalingTime, scalingUp: Bool
+    ) -> PolicyLimit {
         if rules.selectPolicy == .disabled { return .disabled }
         guard let policies = rules.policies else { return .unlimited }
-        return select(policies, preferLarger: rules.selectPolicy == .min, none: Int64(Int32.max)) { policy in
+        // `Max` means the largest change: the largest count up, the smallest count down.
+        let preferLarger = scalingUp == (rules.selectPolicy == .max)
+        let none = scalingUp ? Int64(Int32.min) : Int64(Int32.max)
+        return select(policies, preferLarger: preferLarger, none: none) { policy in
             let start = periodStart(current: current, policy: policy, history: history, now: now)
+            let value = Int64(policy.value)
             switch policy.type {
             case .pods:
-                return start - Int64(policy.value)
+                return scalingUp ? start + value : start - value
             case .percent:
-                return truncated(Double(start) * (1 - Double(policy.value) / 100))
+                // Rounded up going up, so that a small percentage still moves; truncated going down.
+                return scalingUp
+                    ? truncated((Double(start) * (1 + Double(value) / 100)).rounded(.up))
+                    : truncated(Double(start) * (1 - Double(value) / 100))
             }
         }
     }

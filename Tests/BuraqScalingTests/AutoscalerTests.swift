@@ -195,6 +195,19 @@ struct AutoscalerTests {
         }
     }
 
+    /// docs/scaling.md's worked example.
+    @Test func workedExample() {
+        let metrics = QueueMetrics(lag: 900, pending: 300, inFlight: 300)
+        let decisions = run(spec(max: 20), from: 4, [(0, metrics), (1, metrics), (15, metrics)])
+        #expect(decisions.map(\.replicas) == [8, 8, 12])
+        #expect(decisions.map(\.reason) == [.scaleUpLimit, .scaleUpLimit, .desiredWithinRange])
+        #expect(
+            decisions[1].message
+                == "backlog 1200 / target 100 per replica = 12 replicas, held at 8: the scale-up policies allow no more within their periods (Pods 4 per 15s); keeping 8 replicas"
+        )
+        #expect(decide(spec(max: 20, behavior: nil), current: 4, metrics).replicas == 12)
+    }
+
     @Test func scaleToZeroAfterTheCooldown() {
         let decisions = run(spec(min: 0, cooldown: 60, behavior: nil), from: 3, [0, 30, 59, 60].map { ($0, backlog(0)) })
         #expect(decisions.map(\.replicas) == [3, 3, 3, 0])

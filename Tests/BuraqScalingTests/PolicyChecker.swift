@@ -25,34 +25,23 @@ struct PolicyChecker {
         return start
     }
 
-    /// The most replicas the scale-up policies allow (`nil`: no limit).
-    func ceiling(current: Int32, at time: ScalingTime) -> Int64? {
-        let rules = behavior.scaleUp
+    /// The most replicas the scale-up policies allow, or the fewest the scale-down ones allow
+    /// (`nil`: no limit).
+    func bound(current: Int32, at time: ScalingTime, scalingUp: Bool) -> Int64? {
+        let rules = scalingUp ? behavior.scaleUp : behavior.scaleDown
         if rules.selectPolicy == .disabled { return Int64(current) }
         guard let policies = rules.policies else { return nil }
         let proposals = policies.map { policy -> Int64 in
             let start = periodStart(current: current, period: policy.periodSeconds, at: time)
-            switch policy.type {
-            case .pods: return start + Int64(policy.value)
-            case .percent: return Int64((Double(start) * (1 + Double(policy.value) / 100)).rounded(.up))
+            let factor = Double(policy.value) / 100
+            switch (policy.type, scalingUp) {
+            case (.pods, true): return start + Int64(policy.value)
+            case (.pods, false): return start - Int64(policy.value)
+            case (.percent, true): return Int64((Double(start) * (1 + factor)).rounded(.up))
+            case (.percent, false): return Int64(Double(start) * (1 - factor))
             }
         }
-        return rules.selectPolicy == .max ? proposals.max()! : proposals.min()!
-    }
-
-    /// The fewest replicas the scale-down policies allow (`nil`: no limit).
-    func floor(current: Int32, at time: ScalingTime) -> Int64? {
-        let rules = behavior.scaleDown
-        if rules.selectPolicy == .disabled { return Int64(current) }
-        guard let policies = rules.policies else { return nil }
-        let proposals = policies.map { policy -> Int64 in
-            let start = periodStart(current: current, period: policy.periodSeconds, at: time)
-            switch policy.type {
-            case .pods: return start - Int64(policy.value)
-            case .percent: return Int64(Double(start) * (1 - Double(policy.value) / 100))
-            }
-        }
-        return rules.selectPolicy == .max ? proposals.min()! : proposals.max()!
+        return scalingUp == (rules.selectPolicy == .max) ? proposals.max()! : proposals.min()!
     }
 
     /// A description of how `decision` broke the policies, or `nil` when it kept to them.
@@ -62,11 +51,11 @@ struct PolicyChecker {
         let current = decision.currentReplicas
         let result = decision.replicas
         if current < spec.minReplicas || current > spec.maxReplicas { return nil }
-        if result > current, let ceiling = ceiling(current: current, at: time) {
+        if result > current, let ceiling = bound(current: current, at: time, scalingUp: true) {
             let allowed = decision.reason == .activated ? max(ceiling, 1) : ceiling
             if Int64(result) > allowed { return "scaled up \(current) → \(result), policies allow \(allowed)" }
         }
-        if result < current, decision.reason != .scaledToZero, let floor = floor(current: current, at: time) {
+        if result < current, decision.reason != .scaledToZero, let floor = bound(current: current, at: time, scalingUp: false) {
             if Int64(result) < floor { return "scaled down \(current) → \(result), policies allow \(floor)" }
         }
         return nil
