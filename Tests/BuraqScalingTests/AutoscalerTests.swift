@@ -120,12 +120,17 @@ struct AutoscalerTests {
             message: "pending 450 / target 100 per replica = 5 replicas; scaling from 1 to 5 replicas"),
     ]
 
-    @Test(arguments: ruleCases)
-    func rule(_ c: Case) {
+    /// Decides `c` and checks the count, the reason and the sentence.
+    func check(_ c: Case) {
         let decision = decide(c.spec, current: c.current, c.metrics, history: c.history)
         #expect(decision.replicas == c.replicas)
         #expect(decision.reason == c.reason)
         #expect(decision.message == c.message)
+    }
+
+    @Test(arguments: ruleCases)
+    func rule(_ c: Case) {
+        check(c)
     }
 
     static let activation: [Case] = [
@@ -177,10 +182,7 @@ struct AutoscalerTests {
 
     @Test(arguments: activation)
     func scaleFromZero(_ c: Case) {
-        let decision = decide(c.spec, current: c.current, c.metrics, history: c.history)
-        #expect(decision.replicas == c.replicas)
-        #expect(decision.reason == c.reason)
-        #expect(decision.message == c.message)
+        check(c)
     }
 
     /// Runs `samples` (seconds after `now`, metrics) from `current`, returning every decision.

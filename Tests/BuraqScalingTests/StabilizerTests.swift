@@ -36,21 +36,28 @@ struct StabilizerTests {
         #expect(stabilized == c.expected)
     }
 
-    /// A recommendation exactly as old as the window no longer counts; one a millisecond younger does.
-    @Test(arguments: [(Int64(300_000), Int32(3)), (299_999, 8)])
-    func scaleDownWindowEdge(ageMilliseconds: Int64, expected: Int32) {
-        let old = ScalingHistory.Recommendation(replicas: 8, time: now.adding(milliseconds: -ageMilliseconds))
-        let stabilized = Stabilizer.stabilize(
-            desired: 3, current: 8, recommendations: [old], scaleUpWindowSeconds: 0, scaleDownWindowSeconds: 300, now: now)
-        #expect(stabilized == expected)
+    struct EdgeCase: Sendable, CustomTestStringConvertible {
+        var scalingUp: Bool
+        var ageMilliseconds: Int64
+        var expected: Int32
+        var testDescription: String { "\(scalingUp ? "up" : "down") window, record \(ageMilliseconds) ms old" }
     }
 
-    @Test(arguments: [(Int64(60_000), Int32(9)), (59_999, 2)])
-    func scaleUpWindowEdge(ageMilliseconds: Int64, expected: Int32) {
-        let old = ScalingHistory.Recommendation(replicas: 2, time: now.adding(milliseconds: -ageMilliseconds))
+    /// A recommendation exactly as old as the window no longer counts; one a millisecond younger does.
+    /// Down: desired 3 from 8 with an 8 in the 300 s window. Up: desired 9 from 2 with a 2 in the 60 s window.
+    @Test(arguments: [
+        EdgeCase(scalingUp: false, ageMilliseconds: 300_000, expected: 3),
+        EdgeCase(scalingUp: false, ageMilliseconds: 299_999, expected: 8),
+        EdgeCase(scalingUp: true, ageMilliseconds: 60_000, expected: 9),
+        EdgeCase(scalingUp: true, ageMilliseconds: 59_999, expected: 2),
+    ])
+    func windowEdge(_ c: EdgeCase) {
+        let (current, desired): (Int32, Int32) = c.scalingUp ? (2, 9) : (8, 3)
+        let old = ScalingHistory.Recommendation(replicas: current, time: now.adding(milliseconds: -c.ageMilliseconds))
         let stabilized = Stabilizer.stabilize(
-            desired: 9, current: 2, recommendations: [old], scaleUpWindowSeconds: 60, scaleDownWindowSeconds: 0, now: now)
-        #expect(stabilized == expected)
+            desired: desired, current: current, recommendations: [old], scaleUpWindowSeconds: c.scalingUp ? 60 : 0,
+            scaleDownWindowSeconds: c.scalingUp ? 0 : 300, now: now)
+        #expect(stabilized == c.expected)
     }
 
     /// A 0 s window holds nothing, not even a recommendation made at this very instant.
