@@ -76,6 +76,7 @@ let package = Package(
         // Tests (Swift Testing).
         .testTarget(name: "BuraqRedisTests", dependencies: ["BuraqRedis", "BuraqTestSupport"]),
         .testTarget(name: "BuraqQueueTests", dependencies: ["BuraqQueue", "BuraqRedis", "BuraqTestSupport"]),
+        .testTarget(name: "BuraqScalingTests", dependencies: ["BuraqScaling"], resources: [.copy("Fixtures")]),
     ]
 )
 

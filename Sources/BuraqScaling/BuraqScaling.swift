@@ -1,1 +1,0 @@
-// BuraqScaling: module placeholder, replaced by its implementation.
