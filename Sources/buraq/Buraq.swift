@@ -8,6 +8,9 @@ struct Buraq: AsyncParsableCommand {
         abstract: "Enqueue tasks, inspect and administer Buraq queues on Redis Streams.",
         subcommands: [
             // Each subcommand lives in its own file.
+            EnqueueCommand.self,
+            StatsCommand.self,
+            BenchCommand.self,
         ]
     )
 }

@@ -1,0 +1,46 @@
+import Foundation
+
+/// Settings of one ``Worker``.
+public struct WorkerConfiguration: Sendable {
+    /// The queue name (keys `buraq:{queue}:...`).
+    public var queue: String
+    /// The consumer group shared by all workers of the queue.
+    public var group: String
+    /// This worker's consumer name; defaults to `HOSTNAME` (the pod name on Kubernetes), else `host-pid`.
+    public var consumer: String
+    /// Handlers running at once.
+    public var concurrency: Int
+    /// Most entries fetched by one XREADGROUP (defaults to `concurrency`).
+    public var batchSize: Int?
+    /// How long one XREADGROUP blocks waiting for new entries; also bounds how fast a stop is noticed.
+    public var blockTimeout: Duration
+    public var retry: RetryPolicy
+    /// Time in-flight handlers get to finish after a stop (SIGTERM) before they are cancelled.
+    public var shutdownGracePeriod: Duration
+    /// How often due scheduled tasks (delays, retries) are moved to the stream.
+    public var promoteInterval: Duration
+    /// Cap on the dead-letter stream length (approximate trimming); 0 keeps everything.
+    public var deadLetterMaxLength: Int
+
+    public init(queue: String, group: String = "buraq", consumer: String? = nil, concurrency: Int = 16, batchSize: Int? = nil,
+                blockTimeout: Duration = .milliseconds(500), retry: RetryPolicy = RetryPolicy(),
+                shutdownGracePeriod: Duration = .seconds(25), promoteInterval: Duration = .milliseconds(100),
+                deadLetterMaxLength: Int = 0) {
+        self.queue = queue
+        self.group = group
+        self.consumer = consumer ?? WorkerConfiguration.defaultConsumerName()
+        self.concurrency = max(1, concurrency)
+        self.batchSize = batchSize
+        self.blockTimeout = blockTimeout
+        self.retry = retry
+        self.shutdownGracePeriod = shutdownGracePeriod
+        self.promoteInterval = promoteInterval
+        self.deadLetterMaxLength = max(0, deadLetterMaxLength)
+    }
+
+    /// `HOSTNAME` when set (a pod's name), else `hostname-pid`.
+    public static func defaultConsumerName() -> String {
+        if let h = ProcessInfo.processInfo.environment["HOSTNAME"], !h.isEmpty { return h }
+        return "\(ProcessInfo.processInfo.hostName)-\(getpid())"
+    }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import BuraqQueue
+import BuraqRedis
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// `buraq-worker`: runs a Buraq worker with the demo handlers (noop, sleep, fail, echo).
+@main
+struct BuraqWorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "buraq-worker",
+        abstract: "Run a Buraq worker with the demo handlers noop, sleep (payload: ms), fail (payload: probability) and echo.",
+        discussion: "Flags fall back to the environment: REDIS_URL, BURAQ_QUEUE, BURAQ_CONCURRENCY, BURAQ_GROUP, HOSTNAME (consumer name)."
+    )
+
+    @Option(help: "Redis URL (redis://[user:password@]host:port/db). Env: REDIS_URL.")
+    var redisURL: String = ProcessInfo.processInfo.environment["REDIS_URL"] ?? "redis://127.0.0.1:6379"
+
+    @Option(help: "Queue name. Env: BURAQ_QUEUE.")
+    var queue: String = ProcessInfo.processInfo.environment["BURAQ_QUEUE"] ?? "default"
+
+    @Option(help: "Handlers running at once. Env: BURAQ_CONCURRENCY.")
+    var concurrency: Int = Int(ProcessInfo.processInfo.environment["BURAQ_CONCURRENCY"] ?? "") ?? 16
+
+    @Option(help: "Consumer group. Env: BURAQ_GROUP.")
+    var group: String = ProcessInfo.processInfo.environment["BURAQ_GROUP"] ?? "buraq"
+
+    @Option(help: "Consumer name (default: HOSTNAME, else host-pid).")
+    var consumer: String?
+
+    @Option(help: "Retries after the first run before a task goes to the dead-letter queue.")
+    var maxRetries: Int = 10
+
+    @Option(help: "First retry delay in milliseconds (doubles each retry, with jitter).")
+    var retryBaseMs: Int = 1000
+
+    @Option(help: "Longest retry delay in milliseconds.")
+    var retryMaxMs: Int = 600_000
+
+    @Option(help: "Seconds in-flight tasks get to finish after SIGTERM.")
+    var gracePeriod: Int = 25
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    func validate() throws {
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1, got \(concurrency)") }
+        guard maxRetries >= 0 else { throw ValidationError("--max-retries must be 0 or more, got \(maxRetries)") }
+        guard retryBaseMs >= 1, retryMaxMs >= retryBaseMs else { throw ValidationError("--retry-base-ms must be ≥ 1 and ≤ --retry-max-ms") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
+        do { try QueueName.validate(queue) } catch { throw ValidationError(error.message) }
+        do { _ = try RedisConfiguration(url: redisURL) } catch { throw ValidationError(error.message) }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = LogfmtLogHandler(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "buraq.worker")
+        let config = WorkerConfiguration(
+            queue: queue, group: group, consumer: consumer, concurrency: concurrency,
+            retry: RetryPolicy(maxRetries: maxRetries, backoff: .init(initialDelay: .milliseconds(retryBaseMs), maxDelay: .milliseconds(retryMaxMs))),
+            shutdownGracePeriod: .seconds(gracePeriod))
+        let worker = try Worker(redis: try RedisConfiguration(url: redisURL), configuration: config,
+                                handlers: DemoHandlers.registry(logger: logger), logger: logger)
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: worker)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        try await group.run()
+    }
+}
