@@ -10,7 +10,7 @@ import ServiceLifecycle
 struct BuraqWorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "buraq-worker",
-        abstract: "Run a Buraq worker with the demo handlers noop, sleep (payload: ms), fail (payload: probability) and echo.",
+        abstract: "Run a Buraq worker with the demo handlers noop, sleep (payload: ms), fail (payload: probability), echo and record.",
         discussion: "Flags fall back to the environment: REDIS_URL, BURAQ_QUEUE, BURAQ_CONCURRENCY, BURAQ_GROUP, HOSTNAME (consumer name)."
     )
 
@@ -65,8 +65,11 @@ struct BuraqWorkerCommand: AsyncParsableCommand {
             queue: queue, group: group, consumer: consumer, concurrency: concurrency,
             retry: RetryPolicy(maxRetries: maxRetries, backoff: .init(initialDelay: .milliseconds(retryBaseMs), maxDelay: .milliseconds(retryMaxMs))),
             shutdownGracePeriod: .seconds(gracePeriod))
-        let worker = try Worker(redis: try RedisConfiguration(url: redisURL), configuration: config,
-                                handlers: DemoHandlers.registry(logger: logger), logger: logger)
+        let redisConfig = try RedisConfiguration(url: redisURL)
+        let demoRedis = RedisClient(configuration: redisConfig, poolSize: 1, name: "buraq-demo")
+        defer { demoRedis.close() }
+        let worker = try Worker(redis: redisConfig, configuration: config,
+                                handlers: DemoHandlers.registry(logger: logger, redis: demoRedis, queue: queue), logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: worker)],
             gracefulShutdownSignals: [.sigterm, .sigint],

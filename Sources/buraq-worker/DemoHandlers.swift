@@ -1,10 +1,13 @@
 import BuraqQueue
+import BuraqRedis
 import Foundation
 import Logging
 
 /// The handlers the ready-made `buraq-worker` binary ships for demos, load tests and local mode.
 enum DemoHandlers {
-    static func registry(logger: Logger) -> HandlerRegistry {
+    /// - Parameter redis: used by `record`, which counts runs per task id in the hash
+    ///   `buraq-demo:{QUEUE}:runs` (tests and demos use it to prove nothing is lost or run twice).
+    static func registry(logger: Logger, redis: RedisClient, queue: String) -> HandlerRegistry {
         var registry = HandlerRegistry()
         // noop: does nothing (throughput tests).
         registry.register("noop") { _ in }
@@ -23,6 +26,13 @@ enum DemoHandlers {
         // echo: logs the payload.
         registry.register("echo") { task in
             logger.info("Echo", metadata: ["taskID": "\(task.id)", "attempt": "\(task.attempt)", "payload": "\(task.payloadString)"])
+        }
+        // record: sleeps payload ms (default 0), then counts one run of this task id.
+        let runs = "buraq-demo:{\(queue)}:runs"
+        registry.register("record") { task in
+            let ms = Int(task.payloadString.trimmingCharacters(in: .whitespaces)) ?? 0
+            if ms > 0 { try await Task.sleep(for: .milliseconds(ms)) }
+            try await redis.send(RedisCommand("HINCRBY", runs, task.id, 1))
         }
         return registry
     }
