@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Wall-clock time in milliseconds since the Unix epoch: the unit of `enqueued_at`, deadlines and
 /// due times on the wire. Injected so tests can control it.
@@ -16,13 +17,21 @@ public struct SystemWallClock: WallClock {
     }
 }
 
-/// Task ids: 32 lowercase hex digits from 128 random bits.
+/// Task ids: 32 lowercase hex digits. The first 16 are random per process (drawn once from the
+/// system's generator), the last 16 a counter starting at a random value, so ids are unique
+/// without a system call per id.
 public enum TaskID: Sendable {
-    public static func generate() -> String {
+    private static let prefix: String = {
         var rng = SystemRandomNumberGenerator()
-        let a = rng.next() as UInt64
-        let b = rng.next() as UInt64
-        return hex(a) + hex(b)
+        return hex(rng.next())
+    }()
+    private static let counter: Atomic<UInt64> = {
+        var rng = SystemRandomNumberGenerator()
+        return Atomic(rng.next() >> 1)
+    }()
+
+    public static func generate() -> String {
+        prefix + hex(counter.add(1, ordering: .relaxed).newValue)
     }
 
     private static func hex(_ v: UInt64) -> String {

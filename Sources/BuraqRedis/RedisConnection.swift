@@ -39,10 +39,12 @@ final class RedisConnection {
             }
             currentTimeoutMs = wantedTimeout
         }
-        for command in commands {
-            let rc = Self.append(ctx, command)
-            if rc != REDIS_OK { throw failure(ctx, command: command.name) }
+        // Encode the whole pipeline as RESP once and hand hiredis one buffer: no per-command formatting.
+        let encoded = RESPEncoder.encode(commands)
+        let rc = encoded.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { redisAppendFormattedCommand(ctx, $0.baseAddress, $0.count) }
         }
+        if rc != REDIS_OK { throw failure(ctx, command: commands.first?.name ?? "") }
         var replies: [RESPValue] = []
         replies.reserveCapacity(commands.count)
         for command in commands {
@@ -149,35 +151,6 @@ final class RedisConnection {
     }
 
     // MARK: - hiredis glue
-
-    /// Appends one command with `redisAppendCommandArgv` (binary-safe: lengths, not C strings).
-    private static func append(_ ctx: UnsafeMutablePointer<redisContext>, _ command: RedisCommand) -> Int32 {
-        let args = command.arguments
-        var flat: [UInt8] = []
-        flat.reserveCapacity(args.reduce(0) { $0 + $1.count } + 1)
-        var lengths: [Int] = []
-        lengths.reserveCapacity(args.count)
-        for a in args {
-            flat.append(contentsOf: a)
-            lengths.append(a.count)
-        }
-        flat.append(0)
-        return flat.withUnsafeBufferPointer { buffer -> Int32 in
-            let base = UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
-            var pointers: [UnsafePointer<CChar>?] = []
-            pointers.reserveCapacity(args.count)
-            var offset = 0
-            for length in lengths {
-                pointers.append(base + offset)
-                offset += length
-            }
-            return pointers.withUnsafeMutableBufferPointer { argv in
-                lengths.withUnsafeBufferPointer { argvlen in
-                    redisAppendCommandArgv(ctx, Int32(args.count), argv.baseAddress, argvlen.baseAddress)
-                }
-            }
-        }
-    }
 
     /// Copies a hiredis reply tree into a Swift value.
     static func convert(_ reply: UnsafeMutablePointer<redisReply>) -> RESPValue {

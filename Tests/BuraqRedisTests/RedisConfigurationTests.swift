@@ -68,3 +68,18 @@ import Testing
         }
     }
 }
+
+@testable import BuraqRedis
+
+@Suite struct RESPEncoderTests {
+    @Test func encodesArraysOfBulkStringsBinarySafe() {
+        let bytes = RESPEncoder.encode([RedisCommand("SET", "k", [UInt8]([0, 13, 10])), RedisCommand("PING")])
+        #expect(bytes == Array("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$3\r\n".utf8) + [0, 13, 10] + Array("\r\n*1\r\n$4\r\nPING\r\n".utf8))
+        var out: [UInt8] = []
+        for n in [0, 9, 10, 12345, Int(Int32.max)] {
+            out.removeAll()
+            RESPEncoder.appendDecimal(n, to: &out)
+            #expect(String(decoding: out, as: UTF8.self) == String(n))
+        }
+    }
+}
