@@ -23,6 +23,16 @@ public struct QueueKeys: Sendable, Hashable {
     public var deadLetter: String { "\(prefix):dlq" }
     /// `buraq:{Q}:config` — hash of queue settings written by the controller.
     public var config: String { "\(prefix):config" }
+    /// `buraq:{Q}:workers` — ZSET of live worker ids (score: last heartbeat, ms since epoch).
+    public var workers: String { "\(prefix):workers" }
+    /// `buraq:{Q}:worker:{id}` — hash describing one worker (see ``WorkerHeartbeat``), with a TTL.
+    public func worker(_ id: String) -> String { "\(prefix):worker:\(id)" }
+    /// `buraq:{Q}:idem:{key}` — the task id enqueued under an idempotency key, with a TTL.
+    public func idempotency(_ key: String) -> String { "\(prefix):idem:\(key)" }
+    /// `buraq:{Q}:ratelimit` — hash holding the shared token bucket (tokens, updated_ms).
+    public var rateLimit: String { "\(prefix):ratelimit" }
+    /// `buraq:{Q}:cron` — hash of cron schedules (name → definition).
+    public var cron: String { "\(prefix):cron" }
 }
 
 /// Rules for queue names.

@@ -1,6 +1,7 @@
 import BuraqRedis
 import Logging
 import ServiceLifecycle
+import Foundation
 import Synchronization
 
 /// Runs handlers for the tasks of one queue, as a member of the queue's consumer group.
@@ -30,6 +31,8 @@ public final class Worker: Service, Sendable {
     private let acks = AckBuffer()
     private let stopping = Atomic<Bool>(false)
     private let state = Mutex(WorkerState())
+    private let observer: any WorkerObserver
+    private let startedAt: Int64
 
     private struct WorkerState {
         var counters = WorkerCounters()
@@ -40,7 +43,8 @@ public final class Worker: Service, Sendable {
 
     /// Creates a worker; it connects when ``run()`` starts.
     public init(redis: RedisConfiguration, configuration: WorkerConfiguration, handlers: HandlerRegistry,
-                logger: Logger = Logger(label: "buraq.worker"), clock: any WallClock = SystemWallClock()) throws(QueueError) {
+                logger: Logger = Logger(label: "buraq.worker"), clock: any WallClock = SystemWallClock(),
+                observer: any WorkerObserver = NoWorkerObserver()) throws(QueueError) {
         self.configuration = configuration
         self.keys = try QueueKeys(queue: configuration.queue)
         self.handlers = handlers
@@ -54,6 +58,8 @@ public final class Worker: Service, Sendable {
         self.logger = logger
         self.clock = clock
         self.slots = Slots(capacity: configuration.concurrency)
+        self.observer = observer
+        self.startedAt = clock.nowMilliseconds()
     }
 
     /// Totals since start.
@@ -97,6 +103,7 @@ public final class Worker: Service, Sendable {
         await withDiscardingTaskGroup { background in
             background.addTask { await self.promoteLoop() }
             background.addTask { await self.ackLoop() }
+            background.addTask { await self.heartbeatLoop() }
             await withDiscardingTaskGroup { running in
                 await self.fetchLoop(into: &running)
                 await self.drain(cancelling: &running)
@@ -242,19 +249,32 @@ public final class Worker: Service, Sendable {
         } catch {
             logger.warning("Moved malformed entry to the dead-letter queue", metadata: ["streamID": "\(id)", "error": "\(error.message)"])
             await deadLetter(streamID: id, fields: fields.compactMap(\.bytes), reason: "malformed", error: error.message, attempts: 0)
+            observer.taskFinished(queue: configuration.queue, type: "", durationSeconds: 0, outcome: .deadLettered)
             return
         }
         guard let handler = handlers.handler(for: task.type) else {
             let message = "No handler registered for task type '\(task.type)' (known: \(handlers.types.joined(separator: ", ")))"
             logger.warning("Moved task of unknown type to the dead-letter queue", metadata: ["taskID": "\(task.id)", "type": "\(task.type)"])
             await deadLetter(streamID: id, fields: WireFormat.fields(of: task), reason: "unknown_type", error: message, attempts: task.attempt)
+            observer.taskFinished(queue: configuration.queue, type: task.type, durationSeconds: 0, outcome: .deadLettered)
             return
+        }
+        let started = ContinuousClock.now
+        observer.taskStarted(queue: configuration.queue, type: task.type,
+                             waitSeconds: task.enqueuedAt > 0 ? max(0, Double(clock.nowMilliseconds() - task.enqueuedAt) / 1000) : 0)
+        func finished(_ outcome: TaskOutcome) {
+            let elapsed = ContinuousClock.now - started
+            observer.taskFinished(queue: configuration.queue, type: task.type,
+                                  durationSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+                                  outcome: outcome)
         }
         do {
             try await handler(task)
             acks.add(id)
             state.withLock { $0.counters.processed += 1 }
+            finished(.succeeded)
         } catch is CancellationError where isStopping {
+            finished(.cancelled)
             // Cancelled at the end of the grace period: the entry stays pending and is recovered later.
             logger.warning("Cancelled task at shutdown, left pending", metadata: ["taskID": "\(task.id)", "streamID": "\(id)"])
         } catch {
@@ -272,6 +292,7 @@ public final class Worker: Service, Sendable {
                     try await self.redis.run(QueueScripts.retry, keys: [self.keys.stream, self.keys.scheduled, self.keys.scheduledTask(next.id)],
                                              arguments: args)
                 }
+                finished(.retried)
                 if ok {
                     state.withLock { $0.counters.retried += 1 }
                     logger.debug("Scheduled retry", metadata: ["taskID": "\(task.id)", "attempt": "\(next.attempt)",
@@ -283,6 +304,7 @@ public final class Worker: Service, Sendable {
                 ])
                 await deadLetter(streamID: id, fields: WireFormat.fields(of: task), reason: error is NonRetryableError ? "non_retryable" : "failed",
                                  error: text, attempts: task.attempt + 1)
+                finished(.deadLettered)
             }
         }
     }
@@ -372,6 +394,32 @@ public final class Worker: Service, Sendable {
             }
             try? await Task.sleep(for: configuration.promoteInterval)
         }
+    }
+
+    /// Sleeps in short steps so a stop is noticed within 50 ms.
+    private func sleepUnlessStopping(_ duration: Duration) async {
+        let deadline = ContinuousClock.now + duration
+        while !isStopping && !Task.isCancelled && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: min(.milliseconds(50), deadline - ContinuousClock.now))
+        }
+    }
+
+    private func heartbeatLoop() async {
+        let interval = configuration.heartbeatInterval
+        let ttl = Int64(interval.components.seconds) * 3000 + interval.components.attoseconds / 333_333_333_333_333
+        let host = ProcessInfo.processInfo.hostName
+        let pid = Int(getpid())
+        while !isStopping && !Task.isCancelled {
+            let c = counters
+            let beat = WorkerHeartbeat(id: configuration.consumer, host: host, pid: pid, startedAt: startedAt,
+                                       beatAt: clock.nowMilliseconds(), concurrency: configuration.concurrency,
+                                       inFlight: c.inFlight, processed: c.processed, failed: c.failed)
+            _ = try? await redis.pipeline(beat.commands(keys: keys, ttlMilliseconds: ttl))
+            await sleepUnlessStopping(interval)
+        }
+        // Leave the set on a clean stop so `buraq workers` and the controller stop counting us.
+        _ = try? await redis.pipeline([RedisCommand("ZREM", keys.workers, configuration.consumer),
+                                       RedisCommand("DEL", keys.worker(configuration.consumer))])
     }
 
     private func drain(cancelling running: inout DiscardingTaskGroup) async {

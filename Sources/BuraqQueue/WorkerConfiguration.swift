@@ -21,6 +21,8 @@ public struct WorkerConfiguration: Sendable {
     public var promoteInterval: Duration
     /// Cap on the dead-letter stream length (approximate trimming); 0 keeps everything.
     public var deadLetterMaxLength: Int
+    /// How often the worker records its heartbeat (`buraq:{Q}:worker:{id}`, TTL three intervals).
+    public var heartbeatInterval: Duration = .seconds(5)
 
     public init(queue: String, group: String = "buraq", consumer: String? = nil, concurrency: Int = 16, batchSize: Int? = nil,
                 blockTimeout: Duration = .milliseconds(500), retry: RetryPolicy = RetryPolicy(),
