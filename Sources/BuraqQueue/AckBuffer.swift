@@ -1,15 +1,21 @@
 import Synchronization
 
-/// Stream entry ids whose tasks finished, waiting to be acknowledged in one pipelined batch.
+/// One stream entry: the stream key and the entry id (ids are unique only within a stream).
+struct EntryKey: Hashable, Sendable {
+    var stream: String
+    var id: String
+}
+
+/// Stream entries whose tasks finished, waiting to be acknowledged in one batch.
 final class AckBuffer: Sendable {
     private struct State {
-        var ids: [String] = []
+        var ids: [EntryKey] = []
         var closed = false
         var waiter: CheckedContinuation<Void, Never>?
     }
     private let state = Mutex(State())
 
-    func add(_ id: String) {
+    func add(_ id: EntryKey) {
         let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
             s.ids.append(id)
             let w = s.waiter
@@ -20,19 +26,19 @@ final class AckBuffer: Sendable {
     }
 
     /// Puts ids back after a failed flush (they are retried first).
-    func putBack(_ ids: [String]) {
+    func putBack(_ ids: [EntryKey]) {
         state.withLock { $0.ids.insert(contentsOf: ids, at: 0) }
     }
 
     /// True when `id` waits to be acknowledged.
-    func contains(_ id: String) -> Bool { state.withLock { $0.ids.contains(id) } }
+    func contains(_ id: EntryKey) -> Bool { state.withLock { $0.ids.contains(id) } }
 
     var count: Int { state.withLock { $0.ids.count } }
 
     /// Waits for ids; returns up to `max` of them, or an empty array once closed and drained.
-    func next(max: Int) async -> [String] {
+    func next(max: Int) async -> [EntryKey] {
         while true {
-            let taken = state.withLock { s -> [String]? in
+            let taken = state.withLock { s -> [EntryKey]? in
                 if !s.ids.isEmpty {
                     let n = Swift.min(max, s.ids.count)
                     let batch = Array(s.ids.prefix(n))

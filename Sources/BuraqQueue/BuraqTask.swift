@@ -16,9 +16,11 @@ public struct BuraqTask: Sendable, Hashable {
     public var deadline: Int64?
     /// The stream entry id the task was read from (set by the worker; nil before it is enqueued).
     public var streamID: String?
+    /// The priority level it was enqueued with (nil: the queue's plain stream).
+    public var priority: String?
 
     public init(id: String, type: String, payload: [UInt8], attempt: Int = 0, enqueuedAt: Int64,
-                headers: [String: String] = [:], deadline: Int64? = nil, streamID: String? = nil) {
+                headers: [String: String] = [:], deadline: Int64? = nil, streamID: String? = nil, priority: String? = nil) {
         self.id = id
         self.type = type
         self.payload = payload
@@ -27,6 +29,7 @@ public struct BuraqTask: Sendable, Hashable {
         self.headers = headers
         self.deadline = deadline
         self.streamID = streamID
+        self.priority = priority
     }
 
     /// The payload as UTF-8 text (invalid sequences repaired).

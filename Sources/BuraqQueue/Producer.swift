@@ -50,8 +50,13 @@ public struct Producer: Sendable {
                 throw QueueError(code: .invalidArgument, message: "Task id '\(id)' must be non-empty and contain no spaces or control characters")
             }
             ids.append(id)
+            if let level = request.priority {
+                guard !level.isEmpty, level.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+                    throw QueueError(code: .invalidArgument, message: "Priority '\(level)' must be letters, digits, '-' or '_'")
+                }
+            }
             let task = BuraqTask(id: id, type: request.type, payload: request.payload, attempt: 0, enqueuedAt: now,
-                                 headers: request.headers, deadline: request.deadline)
+                                 headers: request.headers, deadline: request.deadline, priority: request.priority)
             let fields = WireFormat.fields(of: task)
             let due: Int64?
             switch request.schedule {
@@ -72,7 +77,7 @@ public struct Producer: Sendable {
                 command.arguments.append(contentsOf: fields)
                 commands.append(command)
             } else {
-                var command = RedisCommand("XADD", keys.stream, "*")
+                var command = RedisCommand("XADD", keys.stream(priority: request.priority), "*")
                 command.arguments.append(contentsOf: fields)
                 commands.append(command)
             }

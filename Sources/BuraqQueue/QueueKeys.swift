@@ -13,6 +13,15 @@ public struct QueueKeys: Sendable, Hashable {
     public var prefix: String { "buraq:{\(queue)}" }
     /// `buraq:{Q}:stream` — the task stream (XADD / XREADGROUP).
     public var stream: String { "\(prefix):stream" }
+    /// `buraq:{Q}:stream:<level>` for a priority level, the plain stream for nil.
+    public func stream(priority: String?) -> String {
+        guard let priority, !priority.isEmpty else { return stream }
+        return "\(stream):\(priority)"
+    }
+    /// The streams a worker reads, highest priority first: one per level, then the plain stream.
+    public func streams(priorities: [String]) -> [String] {
+        priorities.map { stream(priority: $0) } + [stream]
+    }
     /// `buraq:{Q}:scheduled` — ZSET of task ids due later (score: due time, ms since epoch).
     public var scheduled: String { "\(prefix):scheduled" }
     /// `buraq:{Q}:task:{id}` — the fields of a scheduled task, while it waits in ``scheduled``.

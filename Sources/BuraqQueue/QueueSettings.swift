@@ -1,3 +1,4 @@
+import Foundation
 /// The settings of one queue that the controller writes to `buraq:{Q}:config` from the TaskQueue
 /// spec, and workers read at start and follow while they run.
 ///
@@ -15,6 +16,11 @@
 /// | `paused` | `true`: workers take no new tasks |
 /// | `deadLetterEnabled` | `false`: tasks out of retries are dropped (and counted) |
 /// | `deadLetterMaxLength` | entries the dead-letter stream keeps |
+/// | `priorities` | priority levels, highest first, comma-separated (empty: one stream) |
+/// | `rateLimitPerSecond` | tasks started per second across all workers (0: no limit) |
+/// | `rateLimitBurst` | tokens the shared bucket holds (0: one second's worth) |
+/// | `maxInFlight` | tasks running at once across all workers (0: no limit) |
+/// | `maxDeliveries` | deliveries after which a task that keeps crashing workers is quarantined (0: never) |
 /// | `configVersion` | format version, `1` |
 public struct QueueSettings: Sendable, Hashable, Codable {
     /// Retries after the first attempt (0: straight to the dead-letter stream).
@@ -35,6 +41,16 @@ public struct QueueSettings: Sendable, Hashable, Codable {
     public var deadLetterEnabled: Bool
     /// Entries kept in the dead-letter stream (older ones are trimmed).
     public var deadLetterMaxLength: Int64
+    /// Priority levels, highest first; each level has its own stream `<stream>:<level>`.
+    public var priorities: [String] = []
+    /// Tasks started per second across all workers (0: unlimited).
+    public var rateLimitPerSecond: Int = 0
+    /// Size of the shared token bucket (0: one second's worth of tokens).
+    public var rateLimitBurst: Int = 0
+    /// Tasks running at once across all workers (0: unlimited).
+    public var maxInFlight: Int = 0
+    /// Deliveries after which a task is quarantined to the dead-letter stream (0: never).
+    public var maxDeliveries: Int = 5
 
     /// The hash format version written in `configVersion`.
     public static let formatVersion = 1
@@ -68,6 +84,11 @@ public struct QueueSettings: Sendable, Hashable, Codable {
             ("paused", paused ? "true" : "false"),
             ("deadLetterEnabled", deadLetterEnabled ? "true" : "false"),
             ("deadLetterMaxLength", "\(deadLetterMaxLength)"),
+            ("priorities", priorities.joined(separator: ",")),
+            ("rateLimitPerSecond", "\(rateLimitPerSecond)"),
+            ("rateLimitBurst", "\(rateLimitBurst)"),
+            ("maxInFlight", "\(maxInFlight)"),
+            ("maxDeliveries", "\(maxDeliveries)"),
             ("configVersion", "\(Self.formatVersion)"),
         ]
     }
@@ -98,6 +119,17 @@ public struct QueueSettings: Sendable, Hashable, Codable {
         try int("taskTimeoutSeconds", &taskTimeoutSeconds)
         try bool("paused", &paused)
         try bool("deadLetterEnabled", &deadLetterEnabled)
+        try int("rateLimitPerSecond", &rateLimitPerSecond)
+        try int("rateLimitBurst", &rateLimitBurst)
+        try int("maxInFlight", &maxInFlight)
+        try int("maxDeliveries", &maxDeliveries)
+        if let text = hash["priorities"] {
+            let levels = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            for level in levels where !level.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
+                throw Self.invalid("priorities", text, "comma-separated level names of letters, digits, '-' or '_'")
+            }
+            priorities = levels
+        }
         var maxLength = Int(deadLetterMaxLength)
         try int("deadLetterMaxLength", &maxLength)
         deadLetterMaxLength = Int64(maxLength)

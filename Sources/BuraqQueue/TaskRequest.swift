@@ -18,19 +18,24 @@ public struct TaskRequest: Sendable, Hashable {
     public var schedule: Schedule
     /// Optional deadline, ms since the epoch.
     public var deadline: Int64?
+    /// Priority level (e.g. `high`); the task goes to the stream `<stream>:<level>`. Nil: the
+    /// queue's plain stream, which workers read after every level.
+    public var priority: String?
 
     public init(type: String, payload: [UInt8] = [], id: String? = nil, headers: [String: String] = [:],
-                schedule: Schedule = .now, deadline: Int64? = nil) {
+                schedule: Schedule = .now, deadline: Int64? = nil, priority: String? = nil) {
         self.type = type
         self.payload = payload
         self.id = id
         self.headers = headers
         self.schedule = schedule
         self.deadline = deadline
+        self.priority = priority
     }
 
     /// A request with a UTF-8 text payload.
-    public init(type: String, text: String, id: String? = nil, headers: [String: String] = [:], schedule: Schedule = .now) {
-        self.init(type: type, payload: Array(text.utf8), id: id, headers: headers, schedule: schedule)
+    public init(type: String, text: String, id: String? = nil, headers: [String: String] = [:], schedule: Schedule = .now,
+                priority: String? = nil) {
+        self.init(type: type, payload: Array(text.utf8), id: id, headers: headers, schedule: schedule, priority: priority)
     }
 }

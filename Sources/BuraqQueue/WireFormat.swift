@@ -15,6 +15,7 @@ public enum WireFormat: Sendable {
     public static let attemptField = "attempt"
     public static let enqueuedAtField = "enqueued_at"
     public static let deadlineField = "deadline"
+    public static let priorityField = "priority"
     public static let headerPrefix = "h:"
 
     /// The task's fields, in order, ready to follow `XADD key *` or `HSET key`.
@@ -28,6 +29,9 @@ public enum WireFormat: Sendable {
         out.append(Array(enqueuedAtField.utf8)); out.append(Array(String(task.enqueuedAt).utf8))
         if let deadline = task.deadline {
             out.append(Array(deadlineField.utf8)); out.append(Array(String(deadline).utf8))
+        }
+        if let priority = task.priority {
+            out.append(Array(priorityField.utf8)); out.append(Array(priority.utf8))
         }
         for (name, value) in task.headers.sorted(by: { $0.key < $1.key }) {
             out.append(Array((headerPrefix + name).utf8)); out.append(Array(value.utf8))
@@ -44,7 +48,7 @@ public enum WireFormat: Sendable {
             return QueueError(code: .malformedTask, message: message, context: context)
         }
         guard raw.count % 2 == 0 else { throw bad("Entry has an odd number of field/value items (\(raw.count))") }
-        var id: String?, type: String?, payload: [UInt8]?, attempt: Int?, enqueuedAt: Int64?, deadline: Int64?
+        var id: String?, type: String?, payload: [UInt8]?, attempt: Int?, enqueuedAt: Int64?, deadline: Int64?, priority: String?
         var headers: [String: String] = [:]
         var i = 0
         while i < raw.count {
@@ -72,6 +76,7 @@ public enum WireFormat: Sendable {
                     throw bad("Field 'deadline' must be milliseconds since the epoch, got '\(preview(value))'")
                 }
                 deadline = n
+            case 8 where nameBytes == priorityBytes: priority = try text(value, field: priorityField, bad)
             default:
                 if nameBytes.count > 2, nameBytes[0] == UInt8(ascii: "h"), nameBytes[1] == UInt8(ascii: ":") {
                     let name = try text(Array(nameBytes[2...]), field: "header name", bad)
@@ -83,7 +88,7 @@ public enum WireFormat: Sendable {
         guard let type, !type.isEmpty else { throw bad("Missing field 'type' (the handler name)") }
         guard let payload else { throw bad("Missing field 'payload'") }
         return BuraqTask(id: id, type: type, payload: payload, attempt: attempt ?? 0, enqueuedAt: enqueuedAt ?? 0,
-                         headers: headers, deadline: deadline, streamID: streamID)
+                         headers: headers, deadline: deadline, streamID: streamID, priority: priority)
     }
 
     private static let idBytes = Array(idField.utf8)
@@ -92,6 +97,7 @@ public enum WireFormat: Sendable {
     private static let attemptBytes = Array(attemptField.utf8)
     private static let enqueuedAtBytes = Array(enqueuedAtField.utf8)
     private static let deadlineBytes = Array(deadlineField.utf8)
+    private static let priorityBytes = Array(priorityField.utf8)
 
     private static func text(_ bytes: [UInt8], field: String, _ bad: (String) -> QueueError) throws(QueueError) -> String {
         guard let s = String(validating: bytes, as: UTF8.self) else {

@@ -1,24 +1,26 @@
 import BuraqRedis
+import Foundation
 import Logging
 import ServiceLifecycle
-import Foundation
 import Synchronization
 
 /// Runs handlers for the tasks of one queue, as a member of the queue's consumer group.
 ///
-/// - Fetches in batches (`XREADGROUP ... COUNT n BLOCK ms`) only when handler slots are free,
-///   runs up to `concurrency` handlers as child tasks, and acknowledges finished entries in
-///   pipelined batches (`XACK` + `XDEL`).
-/// - A failed handler is retried with exponential backoff and jitter through the scheduled set;
-///   after `maxRetries` the task goes to the dead-letter stream with the error text, attempts,
-///   worker id and time, in the same atomic step as its ack (Lua).
-/// - Unknown types and malformed entries go to the dead-letter stream with the reason; the worker
-///   goes on.
-/// - Due scheduled tasks are moved to the stream by every live worker (atomic Lua).
-/// - After a Redis error the worker reconnects with backoff and first re-reads its own pending
-///   entries (`XREADGROUP ... 0`), so entries whose delivery reply was lost still run.
-/// - On graceful shutdown (SIGTERM through a `ServiceGroup`) it stops fetching, lets in-flight
-///   handlers finish within `shutdownGracePeriod`, flushes acks and returns.
+/// - Fetches in batches only when handler slots are free, runs up to `concurrency` handlers as
+///   child tasks, and acknowledges finished entries in batches. Every finishing step (ack, retry,
+///   dead-letter) checks in Redis that the entry is still this worker's (fencing).
+/// - A failed or timed-out handler is retried with exponential backoff and jitter through the
+///   scheduled set; after `maxRetries` the task goes to the dead-letter stream with the error text,
+///   attempts, worker id and time, in the same atomic step as its ack.
+/// - Unknown types and malformed entries go to the dead-letter stream with the reason.
+/// - Entries left pending longer than the visibility timeout (a crashed worker's) are reclaimed
+///   and run again with `attempt + 1`; entries delivered `maxDeliveries` times are quarantined.
+///   Long handlers extend their lease so they are not reclaimed while alive.
+/// - Priority levels are read strictly in order; rate and in-flight limits hold across workers.
+/// - The queue's config hash (`buraq:{Q}:config`) is followed within a second; paused workers
+///   stop fetching and keep their in-flight work.
+/// - On graceful shutdown (SIGTERM through a `ServiceGroup`, or ``stop()``) it stops fetching,
+///   lets in-flight handlers finish within `shutdownGracePeriod`, flushes acks and returns.
 public final class Worker: Service, Sendable {
     public let configuration: WorkerConfiguration
     public let keys: QueueKeys
@@ -30,13 +32,22 @@ public final class Worker: Service, Sendable {
     private let slots: Slots
     private let acks = AckBuffer()
     private let stopping = Atomic<Bool>(false)
-    private let state = Mutex(WorkerState())
+    private let state: Mutex<WorkerState>
     private let observer: any WorkerObserver
     private let startedAt: Int64
 
+    private struct Fetched: Sendable {
+        var key: EntryKey
+        var fields: [RESPValue]
+        var reclaimed: Bool
+    }
+
     private struct WorkerState {
         var counters = WorkerCounters()
-        var inFlightIDs: Set<String> = []
+        var inFlight: [EntryKey: ContinuousClock.Instant] = [:]
+        var reclaimed: [Fetched] = []
+        var settings: WorkerSettings
+        var lastConfigProblem: String?
         var lastFetchErrorLog: ContinuousClock.Instant?
         var needsPendingRecovery = true
     }
@@ -60,16 +71,22 @@ public final class Worker: Service, Sendable {
         self.slots = Slots(capacity: configuration.concurrency)
         self.observer = observer
         self.startedAt = clock.nowMilliseconds()
+        self.state = Mutex(WorkerState(settings: WorkerSettings(configuration)))
     }
 
     /// Totals since start.
     public var counters: WorkerCounters {
         state.withLock { s in
             var c = s.counters
-            c.inFlight = s.inFlightIDs.count
+            c.inFlight = s.inFlight.count
             return c
         }
     }
+
+    /// True while the queue's config says paused (or the worker was started paused).
+    public var isPaused: Bool { settings.paused }
+
+    private var settings: WorkerSettings { state.withLock { $0.settings } }
 
     /// Asks the worker to stop as on SIGTERM (stop fetching, drain, flush acks).
     public func stop() {
@@ -79,13 +96,14 @@ public final class Worker: Service, Sendable {
         slots.wake()
     }
 
-    private var isStopping: Bool { stopping.load(ordering: .acquiring) }
+    private var isStopping: Bool { stopping.load(ordering: .acquiring) || Task.isCancelled }
 
     public func run() async throws {
         logger.info("Started worker", metadata: [
             "redis": "\(redis.configuration.displayAddress)", "group": "\(configuration.group)",
             "concurrency": "\(configuration.concurrency)", "handlers": "\(handlers.types.joined(separator: ","))",
         ])
+        if configuration.followQueueConfig { await refreshConfig() }
         await withGracefulShutdownHandler {
             await self.runLoops()
         } onGracefulShutdown: {
@@ -104,6 +122,9 @@ public final class Worker: Service, Sendable {
             background.addTask { await self.promoteLoop() }
             background.addTask { await self.ackLoop() }
             background.addTask { await self.heartbeatLoop() }
+            background.addTask { await self.reclaimLoop() }
+            background.addTask { await self.leaseLoop() }
+            if configuration.followQueueConfig { background.addTask { await self.configLoop() } }
             await withDiscardingTaskGroup { running in
                 await self.fetchLoop(into: &running)
                 await self.drain(cancelling: &running)
@@ -115,25 +136,58 @@ public final class Worker: Service, Sendable {
     // MARK: - Fetching
 
     private func fetchLoop(into running: inout DiscardingTaskGroup) async {
-        while !isStopping && !Task.isCancelled {
+        while !isStopping {
+            let current = settings
+            let streams = keys.streams(priorities: current.priorities)
             if state.withLock({ $0.needsPendingRecovery }) {
-                guard await ensureGroup(), await recoverOwnPending(into: &running) else {
+                guard await ensureGroups(streams), await recoverOwnPending(streams, into: &running) else {
                     await pauseAfterError()
                     continue
                 }
                 state.withLock { $0.needsPendingRecovery = false }
             }
             await slots.waitForFree()
-            if isStopping || Task.isCancelled { break }
+            if isStopping { break }
+            // Reclaimed entries (from crashed workers) go first.
+            let reclaimed = state.withLock { s -> [Fetched] in
+                let n = min(s.reclaimed.count, slots.free)
+                let taken = Array(s.reclaimed.prefix(n))
+                s.reclaimed.removeFirst(n)
+                return taken
+            }
+            if !reclaimed.isEmpty {
+                start(reclaimed, into: &running)
+                continue
+            }
+            if current.paused {
+                await sleepUnlessStopping(.milliseconds(100))
+                continue
+            }
             let count = min(slots.free, configuration.batchSize ?? configuration.concurrency)
             guard count > 0 else { continue }
-            let blockMs = configuration.blockTimeout.components.seconds * 1000
-                + configuration.blockTimeout.components.attoseconds / 1_000_000_000_000_000
-            let command = RedisCommand("XREADGROUP", "GROUP", configuration.group, configuration.consumer,
-                                       "COUNT", count, "BLOCK", max(1, blockMs), "STREAMS", keys.stream, ">")
             do {
-                let reply = try await fetchRedis.send(command, timeout: redis.configuration.commandTimeout + configuration.blockTimeout)
-                start(entries: Self.entries(of: reply), into: &running)
+                var entries: [Fetched] = []
+                if current.hasLimits || streams.count > 1 {
+                    // Limits and strict priority order are decided inside Redis, atomically.
+                    let reply = try await fetchRedis.run(QueueScripts.fetch, keys: [keys.rateLimit] + streams, arguments: [
+                        configuration.group, configuration.consumer, count, current.maxInFlight,
+                        current.rateLimitPerSecond, current.effectiveBurst,
+                    ])
+                    entries = Self.entries(of: reply)
+                    if entries.isEmpty && current.hasLimits {
+                        // A limited queue polls: blocking would bypass the limits.
+                        await sleepUnlessStopping(.milliseconds(20))
+                        continue
+                    }
+                }
+                if entries.isEmpty {
+                    var command = RedisCommand("XREADGROUP", "GROUP", configuration.group, configuration.consumer,
+                                               "COUNT", count, "BLOCK", max(1, milliseconds(configuration.blockTimeout)), "STREAMS")
+                    for s in streams { command.append(argument: s) }
+                    for _ in streams { command.append(argument: ">") }
+                    entries = Self.entries(of: try await fetchRedis.send(command, timeout: redis.configuration.commandTimeout + configuration.blockTimeout))
+                }
+                start(entries, into: &running)
             } catch {
                 if error.prefix == "NOGROUP" {
                     logger.warning("Consumer group missing, creating it", metadata: ["group": "\(configuration.group)"])
@@ -148,34 +202,33 @@ public final class Worker: Service, Sendable {
 
     /// Re-reads this consumer's own pending entries (delivered but never acked) and runs those
     /// that are not already running or waiting for their ack.
-    private func recoverOwnPending(into running: inout DiscardingTaskGroup) async -> Bool {
-        var after = "0"
+    private func recoverOwnPending(_ streams: [String], into running: inout DiscardingTaskGroup) async -> Bool {
         var recovered = 0
-        while !isStopping {
-            let command = RedisCommand("XREADGROUP", "GROUP", configuration.group, configuration.consumer,
-                                       "COUNT", 500, "STREAMS", keys.stream, after)
-            let entries: [(id: String, fields: [RESPValue])]
-            do {
-                entries = Self.entries(of: try await fetchRedis.send(command))
-            } catch {
-                logFetchError(error)
-                return false
-            }
-            if entries.isEmpty { break }
-            after = entries.last!.id
-            let fresh = entries.filter { entry in
-                !state.withLock { $0.inFlightIDs.contains(entry.id) } && !acks.contains(entry.id)
-            }
-            for entry in fresh {
-                await slots.waitForFree()
-                if isStopping { break }
-                if entry.fields.isEmpty {
-                    // The entry was deleted from the stream while pending: nothing to run, just ack it.
-                    acks.add(entry.id)
-                    continue
+        for stream in streams {
+            var after = "0"
+            while !isStopping {
+                let command = RedisCommand("XREADGROUP", "GROUP", configuration.group, configuration.consumer,
+                                           "COUNT", 500, "STREAMS", stream, after)
+                let entries: [Fetched]
+                do {
+                    entries = Self.entries(of: try await fetchRedis.send(command))
+                } catch {
+                    logFetchError(error)
+                    return false
                 }
-                start(entries: [entry], into: &running)
-                recovered += 1
+                if entries.isEmpty { break }
+                after = entries.last!.key.id
+                for entry in entries where !isBusy(entry.key) {
+                    await slots.waitForFree()
+                    if isStopping { break }
+                    if entry.fields.isEmpty {
+                        // Deleted from the stream while pending: nothing to run, just ack it.
+                        acks.add(entry.key)
+                        continue
+                    }
+                    start([entry], into: &running)
+                    recovered += 1
+                }
             }
         }
         if recovered > 0 {
@@ -184,25 +237,37 @@ public final class Worker: Service, Sendable {
         return true
     }
 
-    private func start(entries: [(id: String, fields: [RESPValue])], into running: inout DiscardingTaskGroup) {
+    private func isBusy(_ key: EntryKey) -> Bool {
+        state.withLock { $0.inFlight[key] != nil || $0.reclaimed.contains { $0.key == key } } || acks.contains(key)
+    }
+
+    private func start(_ entries: [Fetched], into running: inout DiscardingTaskGroup) {
+        let now = ContinuousClock.now
         for entry in entries {
             slots.acquire()
-            state.withLock { _ = $0.inFlightIDs.insert(entry.id) }
+            state.withLock { $0.inFlight[entry.key] = now }
             running.addTask {
-                await self.process(id: entry.id, fields: entry.fields)
-                self.state.withLock { _ = $0.inFlightIDs.remove(entry.id) }
+                await self.process(entry)
+                self.state.withLock { _ = $0.inFlight.removeValue(forKey: entry.key) }
                 self.slots.release()
             }
         }
     }
 
-    private func ensureGroup() async -> Bool {
+    private func ensureGroups(_ streams: [String]) async -> Bool {
+        let commands = streams.map { RedisCommand("XGROUP", "CREATE", $0, configuration.group, "0", "MKSTREAM") }
         do {
-            try await redis.send(RedisCommand("XGROUP", "CREATE", keys.stream, configuration.group, "0", "MKSTREAM"))
-            logger.info("Created consumer group", metadata: ["group": "\(configuration.group)", "stream": "\(keys.stream)"])
+            let replies = try await redis.pipeline(commands)
+            for (stream, reply) in zip(streams, replies) {
+                if let message = reply.errorMessage {
+                    if message.hasPrefix("BUSYGROUP") { continue }
+                    logFetchError(RedisError(code: .server, message: message, context: ["command": "XGROUP", "key": stream]))
+                    return false
+                }
+                logger.info("Created consumer group", metadata: ["group": "\(configuration.group)", "stream": "\(stream)"])
+            }
             return true
         } catch {
-            if error.prefix == "BUSYGROUP" { return true }
             logFetchError(error)
             return false
         }
@@ -210,7 +275,7 @@ public final class Worker: Service, Sendable {
 
     private func pauseAfterError() async {
         // The client itself spaces reconnect attempts; this keeps a hot loop off Redis error replies.
-        try? await Task.sleep(for: .milliseconds(100))
+        await sleepUnlessStopping(.milliseconds(100))
     }
 
     private func logFetchError(_ error: RedisError) {
@@ -225,16 +290,16 @@ public final class Worker: Service, Sendable {
         }
     }
 
-    /// Splits an XREADGROUP reply into (entry id, flat field list) pairs.
-    static func entries(of reply: RESPValue) -> [(id: String, fields: [RESPValue])] {
+    /// Splits an XREADGROUP-shaped reply into entries.
+    private static func entries(of reply: RESPValue, reclaimed: Bool = false) -> [Fetched] {
         guard let streams = reply.array else { return [] }
-        var out: [(id: String, fields: [RESPValue])] = []
+        var out: [Fetched] = []
         for stream in streams {
-            guard let pair = stream.array, pair.count == 2, let items = pair[1].array else { continue }
+            guard let pair = stream.array, pair.count == 2, let name = pair[0].string, let items = pair[1].array else { continue }
             out.reserveCapacity(out.count + items.count)
             for item in items {
                 guard let parts = item.array, parts.count == 2, let id = parts[0].string else { continue }
-                out.append((id, parts[1].array ?? []))
+                out.append(Fetched(key: EntryKey(stream: name, id: id), fields: parts[1].array ?? [], reclaimed: reclaimed))
             }
         }
         return out
@@ -242,23 +307,26 @@ public final class Worker: Service, Sendable {
 
     // MARK: - Running one task
 
-    private func process(id: String, fields: [RESPValue]) async {
-        let task: BuraqTask
+    private func process(_ entry: Fetched) async {
+        let id = entry.key.id
+        var task: BuraqTask
         do {
-            task = try WireFormat.task(fromFields: fields, streamID: id)
+            task = try WireFormat.task(fromFields: entry.fields, streamID: id)
         } catch {
             logger.warning("Moved malformed entry to the dead-letter queue", metadata: ["streamID": "\(id)", "error": "\(error.message)"])
-            await deadLetter(streamID: id, fields: fields.compactMap(\.bytes), reason: "malformed", error: error.message, attempts: 0)
+            await deadLetter(entry.key, fields: entry.fields.compactMap(\.bytes), reason: "malformed", error: error.message, attempts: 0)
             observer.taskFinished(queue: configuration.queue, type: "", durationSeconds: 0, outcome: .deadLettered)
             return
         }
+        if entry.reclaimed { task.attempt += 1 }
         guard let handler = handlers.handler(for: task.type) else {
             let message = "No handler registered for task type '\(task.type)' (known: \(handlers.types.joined(separator: ", ")))"
             logger.warning("Moved task of unknown type to the dead-letter queue", metadata: ["taskID": "\(task.id)", "type": "\(task.type)"])
-            await deadLetter(streamID: id, fields: WireFormat.fields(of: task), reason: "unknown_type", error: message, attempts: task.attempt)
+            await deadLetter(entry.key, fields: WireFormat.fields(of: task), reason: "unknown_type", error: message, attempts: task.attempt)
             observer.taskFinished(queue: configuration.queue, type: task.type, durationSeconds: 0, outcome: .deadLettered)
             return
         }
+        let current = settings
         let started = ContinuousClock.now
         observer.taskStarted(queue: configuration.queue, type: task.type,
                              waitSeconds: task.enqueuedAt > 0 ? max(0, Double(clock.nowMilliseconds() - task.enqueuedAt) / 1000) : 0)
@@ -269,98 +337,128 @@ public final class Worker: Service, Sendable {
                                   outcome: outcome)
         }
         do {
-            try await handler(task)
-            acks.add(id)
+            if let timeout = current.taskTimeout {
+                try await Self.run(handler, task, timeout: timeout)
+            } else {
+                try await handler(task)
+            }
+            acks.add(entry.key)
             state.withLock { $0.counters.processed += 1 }
             finished(.succeeded)
         } catch is CancellationError where isStopping {
-            finished(.cancelled)
             // Cancelled at the end of the grace period: the entry stays pending and is recovered later.
+            finished(.cancelled)
             logger.warning("Cancelled task at shutdown, left pending", metadata: ["taskID": "\(task.id)", "streamID": "\(id)"])
         } catch {
             state.withLock { $0.counters.failed += 1 }
             let text = String(describing: error)
-            let decision: RetryPolicy.Decision = error is NonRetryableError ? .deadLetter : configuration.retry.decide(attempt: task.attempt)
+            let decision: RetryPolicy.Decision = error is NonRetryableError ? .deadLetter : current.retry.decide(attempt: task.attempt)
             switch decision {
             case .retry(let delay):
                 var next = task
                 next.attempt += 1
-                let due = clock.nowMilliseconds() + delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000
-                let ok = await reliably("retry") { () async throws(RedisError) -> Void in
-                    var args: [any RedisArgumentConvertible] = [self.configuration.group, id, due, next.id]
-                    args.append(contentsOf: WireFormat.fields(of: next) as [any RedisArgumentConvertible])
-                    try await self.redis.run(QueueScripts.retry, keys: [self.keys.stream, self.keys.scheduled, self.keys.scheduledTask(next.id)],
-                                             arguments: args)
+                let due = clock.nowMilliseconds() + milliseconds(delay)
+                var args: [any RedisArgumentConvertible] = [configuration.group, configuration.consumer, id, due, next.id]
+                args.append(contentsOf: WireFormat.fields(of: next) as [any RedisArgumentConvertible])
+                let scriptKeys = [entry.key.stream, keys.scheduled, keys.scheduledTask(next.id)]
+                let accepted = await reliably("retry") { () async throws(RedisError) -> Bool in
+                    try await self.redis.run(QueueScripts.retry, keys: scriptKeys, arguments: args).int == 1
                 }
                 finished(.retried)
-                if ok {
+                if accepted == true {
                     state.withLock { $0.counters.retried += 1 }
                     logger.debug("Scheduled retry", metadata: ["taskID": "\(task.id)", "attempt": "\(next.attempt)",
-                                                              "delayMs": "\(due - clock.nowMilliseconds())", "error": "\(text)"])
+                                                              "delayMs": "\(milliseconds(delay))", "error": "\(text)"])
+                } else if accepted == false {
+                    logFenced(task, step: "retry")
                 }
             case .deadLetter:
                 logger.warning("Moved failed task to the dead-letter queue", metadata: [
                     "taskID": "\(task.id)", "type": "\(task.type)", "attempts": "\(task.attempt + 1)", "error": "\(text)",
                 ])
-                await deadLetter(streamID: id, fields: WireFormat.fields(of: task), reason: error is NonRetryableError ? "non_retryable" : "failed",
+                await deadLetter(entry.key, fields: WireFormat.fields(of: task), reason: error is NonRetryableError ? "non_retryable" : "failed",
                                  error: text, attempts: task.attempt + 1)
                 finished(.deadLettered)
             }
         }
     }
 
-    private func deadLetter(streamID: String, fields: [[UInt8]], reason: String, error: String, attempts: Int) async {
-        var args: [any RedisArgumentConvertible] = [configuration.group, streamID, configuration.deadLetterMaxLength]
+    /// Runs a handler with a deadline: at the deadline the handler's task is cancelled and the
+    /// attempt fails with ``TaskTimeoutError``.
+    private static func run(_ handler: @escaping TaskHandler, _ task: BuraqTask, timeout: Duration) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await handler(task) }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw TaskTimeoutError(taskID: task.id, timeout: timeout)
+            }
+            defer { group.cancelAll() }
+            try await group.next()
+        }
+    }
+
+    private func deadLetter(_ key: EntryKey, fields: [[UInt8]], reason: String, error: String, attempts: Int) async {
+        var args: [any RedisArgumentConvertible] = [configuration.group, configuration.consumer, key.id, settings.deadLetterMaxLength]
         args.append(contentsOf: fields as [any RedisArgumentConvertible])
         args.append(contentsOf: [
             "error", error, "reason", reason, "attempts", attempts, "failed_at", clock.nowMilliseconds(),
-            "worker", configuration.consumer, "original_id", streamID,
+            "worker", configuration.consumer, "original_id", key.id,
         ] as [any RedisArgumentConvertible])
-        let ok = await reliably("deadLetter") { () async throws(RedisError) -> Void in
-            try await self.redis.run(QueueScripts.deadLetter, keys: [self.keys.stream, self.keys.deadLetter], arguments: args)
+        let accepted = await reliably("deadLetter") { () async throws(RedisError) -> Bool in
+            try await self.redis.run(QueueScripts.deadLetter, keys: [key.stream, self.keys.deadLetter], arguments: args).int == 1
         }
-        if ok { state.withLock { $0.counters.deadLettered += 1 } }
+        if accepted == true {
+            state.withLock { $0.counters.deadLettered += 1 }
+        } else if accepted == false {
+            logger.warning("Dead-lettering refused: the task was reclaimed by another worker",
+                           metadata: ["streamID": "\(key.id)"])
+        }
+    }
+
+    private func logFenced(_ task: BuraqTask, step: String) {
+        logger.warning("Refused to \(step) a task another worker now owns", metadata: ["taskID": "\(task.id)", "streamID": "\(task.streamID ?? "")"])
     }
 
     /// Runs a Redis step, retrying transient failures with backoff for up to a minute.
-    /// On giving up the entry stays pending and is recovered later.
-    private func reliably(_ what: String, _ body: () async throws(RedisError) -> Void) async -> Bool {
+    /// Returns nil on giving up (the entry stays pending and is recovered later).
+    private func reliably(_ what: String, _ body: () async throws(RedisError) -> Bool) async -> Bool? {
         let backoff = Backoff(initialDelay: .milliseconds(50), maxDelay: .seconds(2))
         let deadline = ContinuousClock.now + .seconds(60)
         var attempt = 0
         while true {
             do {
-                try await body()
-                return true
+                return try await body()
             } catch {
                 attempt += 1
                 if !error.isTransient || ContinuousClock.now > deadline {
                     logger.error("Gave up on Redis step; the entry stays pending", metadata: ["step": "\(what)", "error": "\(error)"])
-                    return false
+                    return nil
                 }
                 try? await Task.sleep(for: backoff.delay(forAttempt: attempt))
             }
         }
     }
 
-    // MARK: - Acks, promotion, shutdown
+    // MARK: - Acks
 
     private func ackLoop() async {
         let backoff = Backoff(initialDelay: .milliseconds(20), maxDelay: .seconds(2))
         var failures = 0
         while true {
-            let batch = await acks.next(max: 5000)
+            let batch = await acks.next(max: 2000)
             if batch.isEmpty { return }
-            var xack = RedisCommand("XACK", keys.stream, configuration.group)
-            var xdel = RedisCommand("XDEL", keys.stream)
-            for id in batch {
-                xack.append(argument: id)
-                xdel.append(argument: id)
-            }
+            var byStream: [String: [String]] = [:]
+            for key in batch { byStream[key.stream, default: []].append(key.id) }
             do {
-                let replies = try await redis.pipeline([xack, xdel])
-                if let message = replies.lazy.compactMap(\.errorMessage).first {
-                    throw RedisError(code: .server, message: message, context: ["command": "XACK"])
+                var refused: Int64 = 0
+                for (stream, ids) in byStream {
+                    let reply = try await redis.run(QueueScripts.ack, keys: [stream],
+                                                    arguments: [configuration.group, configuration.consumer] + ids.map { $0 as any RedisArgumentConvertible })
+                    refused += reply.int ?? 0
+                }
+                if refused > 0 {
+                    logger.warning("Acknowledgement refused: tasks were reclaimed by another worker and will run there",
+                                   metadata: ["count": "\(refused)"])
                 }
                 failures = 0
             } catch {
@@ -369,7 +467,7 @@ public final class Worker: Service, Sendable {
                 if failures == 1 || failures % 20 == 0 {
                     logger.warning("Cannot acknowledge tasks, retrying", metadata: ["count": "\(batch.count)", "error": "\(error)"])
                 }
-                if isStopping && failures >= 30 {
+                if stopping.load(ordering: .acquiring) && failures >= 30 {
                     logger.error("Gave up acknowledging at shutdown; these entries stay pending and will run again",
                                  metadata: ["count": "\(acks.count)"])
                     return
@@ -379,8 +477,138 @@ public final class Worker: Service, Sendable {
         }
     }
 
+    // MARK: - Reclaim and leases
+
+    /// Claims entries other workers left pending past the visibility timeout; quarantines those
+    /// delivered `maxDeliveries` times.
+    private func reclaimLoop() async {
+        while !isStopping {
+            let current = settings
+            let interval = min(max(current.visibilityTimeout / 4, .milliseconds(200)), .seconds(15))
+            await sleepUnlessStopping(interval)
+            if isStopping || current.paused { continue }
+            for stream in keys.streams(priorities: current.priorities) {
+                await reclaim(stream, current)
+            }
+        }
+    }
+
+    private func reclaim(_ stream: String, _ current: WorkerSettings) async {
+        let room = slots.free - state.withLock { $0.reclaimed.count }
+        guard room > 0 else { return }
+        let visMs = current.visibilityMilliseconds
+        do {
+            let pending = try await redis.send(RedisCommand("XPENDING", stream, configuration.group, "IDLE", visMs, "-", "+", min(room, 100)))
+            var claim: [String] = []
+            for item in pending.array ?? [] {
+                guard let p = item.array, p.count >= 4, let id = p[0].string, let owner = p[1].string,
+                      let deliveries = p[3].int else { continue }
+                let key = EntryKey(stream: stream, id: id)
+                if owner == configuration.consumer && isBusy(key) { continue }
+                if current.maxDeliveries > 0 && deliveries >= Int64(current.maxDeliveries) {
+                    let done = try await redis.run(QueueScripts.quarantine, keys: [stream, keys.deadLetter], arguments: [
+                        configuration.group, configuration.consumer, visMs, id, current.deadLetterMaxLength,
+                        "error", "Delivered \(deliveries) times without finishing: the task keeps crashing or stalling its workers",
+                        "reason", "quarantined", "attempts", deliveries, "failed_at", clock.nowMilliseconds(),
+                        "worker", configuration.consumer, "original_id", id,
+                    ])
+                    if done.int == 1 {
+                        state.withLock { $0.counters.deadLettered += 1 }
+                        observer.taskFinished(queue: configuration.queue, type: "", durationSeconds: 0, outcome: .deadLettered)
+                        logger.warning("Quarantined a task that keeps crashing workers", metadata: [
+                            "streamID": "\(id)", "deliveries": "\(deliveries)", "lastOwner": "\(owner)"])
+                    }
+                    continue
+                }
+                claim.append(id)
+            }
+            guard !claim.isEmpty else { return }
+            var command = RedisCommand("XCLAIM", stream, configuration.group, configuration.consumer, visMs)
+            for id in claim { command.append(argument: id) }
+            let claimed = try await redis.send(command)
+            var entries: [Fetched] = []
+            for item in claimed.array ?? [] {
+                guard let parts = item.array, parts.count == 2, let id = parts[0].string else { continue }
+                entries.append(Fetched(key: EntryKey(stream: stream, id: id), fields: parts[1].array ?? [], reclaimed: true))
+            }
+            if !entries.isEmpty {
+                logger.info("Reclaimed tasks left pending by another worker", metadata: [
+                    "count": "\(entries.count)", "visibilityTimeoutMs": "\(visMs)", "stream": "\(stream)"])
+                state.withLock { $0.reclaimed.append(contentsOf: entries) }
+                slots.wake()
+            }
+        } catch {
+            if error.prefix != "NOGROUP" { logFetchError(error) }
+        }
+    }
+
+    /// Extends the lease of long-running handlers so they are not reclaimed while alive.
+    private func leaseLoop() async {
+        while !isStopping {
+            let current = settings
+            let third = max(current.visibilityTimeout / 3, .milliseconds(100))
+            await sleepUnlessStopping(third)
+            let cutoff = ContinuousClock.now - third
+            let old = state.withLock { s in s.inFlight.filter { $0.value < cutoff }.map(\.key) }
+            guard !old.isEmpty else { continue }
+            var byStream: [String: [String]] = [:]
+            for key in old { byStream[key.stream, default: []].append(key.id) }
+            for (stream, ids) in byStream {
+                _ = try? await redis.run(QueueScripts.extend, keys: [stream],
+                                         arguments: [configuration.group, configuration.consumer] + ids.map { $0 as any RedisArgumentConvertible })
+            }
+        }
+    }
+
+    // MARK: - Config, promotion, heartbeats, shutdown
+
+    private func configLoop() async {
+        while !isStopping {
+            await sleepUnlessStopping(configuration.configRefreshInterval)
+            if isStopping { break }
+            await refreshConfig()
+        }
+    }
+
+    private func refreshConfig() async {
+        let setup: QueueSetup
+        do { setup = try QueueSetup(redis: redis, queue: configuration.queue, group: configuration.group) } catch { return }
+        do {
+            let base = WorkerSettings(configuration)
+            let next = try await setup.readSettings().map { base.applying($0) } ?? base
+            let previous = state.withLock { s -> WorkerSettings in
+                let p = s.settings
+                s.settings = next
+                s.lastConfigProblem = nil
+                return p
+            }
+            if next != previous {
+                logger.info("Applied queue config", metadata: [
+                    "paused": "\(next.paused)", "maxRetries": "\(next.retry.maxRetries)",
+                    "visibilityTimeoutMs": "\(next.visibilityMilliseconds)",
+                    "taskTimeoutMs": "\(next.taskTimeout.map { milliseconds($0) } ?? 0)",
+                    "priorities": "\(next.priorities.joined(separator: ","))", "rateLimitPerSecond": "\(next.rateLimitPerSecond)",
+                    "maxInFlight": "\(next.maxInFlight)", "maxDeliveries": "\(next.maxDeliveries)",
+                ])
+                if next.priorities != previous.priorities { state.withLock { $0.needsPendingRecovery = true } }
+                if next.paused != previous.paused { slots.wake() }
+            }
+        } catch {
+            if error.code == .invalidArgument {
+                let isNew = state.withLock { s -> Bool in
+                    defer { s.lastConfigProblem = error.message }
+                    return s.lastConfigProblem != error.message
+                }
+                if isNew {
+                    logger.error("Ignoring invalid queue config; keeping the previous settings",
+                                 metadata: ["key": "\(keys.config)", "error": "\(error.message)"])
+                }
+            }
+        }
+    }
+
     private func promoteLoop() async {
-        while !isStopping && !Task.isCancelled {
+        while !isStopping {
             do {
                 var moved: Int64 = 0
                 repeat {
@@ -392,24 +620,24 @@ public final class Worker: Service, Sendable {
             } catch {
                 // Fetch errors are logged by the fetch loop; stay quiet here.
             }
-            try? await Task.sleep(for: configuration.promoteInterval)
+            await sleepUnlessStopping(configuration.promoteInterval)
         }
     }
 
     /// Sleeps in short steps so a stop is noticed within 50 ms.
     private func sleepUnlessStopping(_ duration: Duration) async {
         let deadline = ContinuousClock.now + duration
-        while !isStopping && !Task.isCancelled && ContinuousClock.now < deadline {
+        while !isStopping && ContinuousClock.now < deadline {
             try? await Task.sleep(for: min(.milliseconds(50), deadline - ContinuousClock.now))
         }
     }
 
     private func heartbeatLoop() async {
         let interval = configuration.heartbeatInterval
-        let ttl = Int64(interval.components.seconds) * 3000 + interval.components.attoseconds / 333_333_333_333_333
+        let ttl = 3 * milliseconds(interval)
         let host = ProcessInfo.processInfo.hostName
         let pid = Int(getpid())
-        while !isStopping && !Task.isCancelled {
+        while !isStopping {
             let c = counters
             let beat = WorkerHeartbeat(id: configuration.consumer, host: host, pid: pid, startedAt: startedAt,
                                        beatAt: clock.nowMilliseconds(), concurrency: configuration.concurrency,
@@ -436,4 +664,15 @@ public final class Worker: Service, Sendable {
             running.cancelAll()
         }
     }
+}
+
+/// The error a timed-out attempt fails with (it counts as a failure and is retried).
+public struct TaskTimeoutError: Error, Sendable, CustomStringConvertible {
+    public var taskID: String
+    public var timeout: Duration
+    public var description: String { "Task \(taskID) timed out after \(milliseconds(timeout)) ms" }
+}
+
+func milliseconds(_ d: Duration) -> Int64 {
+    d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000
 }

@@ -23,6 +23,25 @@ public struct WorkerConfiguration: Sendable {
     public var deadLetterMaxLength: Int
     /// How often the worker records its heartbeat (`buraq:{Q}:worker:{id}`, TTL three intervals).
     public var heartbeatInterval: Duration = .seconds(5)
+    /// Idle time after which a delivered, unacknowledged entry is reclaimed by a live worker.
+    public var visibilityTimeout: Duration = .seconds(60)
+    /// How long one attempt may run before it is cancelled and counted as a failure (nil: no limit).
+    public var taskTimeout: Duration? = .seconds(30)
+    /// Deliveries after which an entry that keeps crashing workers is quarantined (0: never).
+    public var maxDeliveries: Int = 5
+    /// Priority levels, highest first (each level reads `<stream>:<level>`; the plain stream last).
+    public var priorities: [String] = []
+    /// Tasks started per second across all workers (0: unlimited).
+    public var rateLimitPerSecond: Int = 0
+    /// Shared token bucket size (0: a tenth of a second's worth, at least 1).
+    public var rateLimitBurst: Int = 0
+    /// Tasks running at once across all workers (0: unlimited).
+    public var maxInFlight: Int = 0
+    /// Start paused (take no tasks until the config hash says otherwise).
+    public var paused: Bool = false
+    /// Read `buraq:{Q}:config` at start and every `configRefreshInterval`; its settings override these.
+    public var followQueueConfig: Bool = true
+    public var configRefreshInterval: Duration = .seconds(1)
 
     public init(queue: String, group: String = "buraq", consumer: String? = nil, concurrency: Int = 16, batchSize: Int? = nil,
                 blockTimeout: Duration = .milliseconds(500), retry: RetryPolicy = RetryPolicy(),
