@@ -13,14 +13,18 @@ public struct QueueKeys: Sendable, Hashable {
     public var prefix: String { "buraq:{\(queue)}" }
     /// `buraq:{Q}:stream` — the task stream (XADD / XREADGROUP).
     public var stream: String { "\(prefix):stream" }
-    /// `buraq:{Q}:stream:<level>` for a priority level, the plain stream for nil.
+    /// `buraq:{Q}:stream:<level>` for a priority level; the plain stream for nil or `default`
+    /// (so producers that know nothing of priorities enqueue at the default level).
     public func stream(priority: String?) -> String {
-        guard let priority, !priority.isEmpty else { return stream }
+        guard let priority, !priority.isEmpty, priority != "default" else { return stream }
         return "\(stream):\(priority)"
     }
-    /// The streams a worker reads, highest priority first: one per level, then the plain stream.
+    /// The streams a worker reads, highest priority first: one per level; the plain stream stands
+    /// for the level `default`, or comes last when no level has that name.
     public func streams(priorities: [String]) -> [String] {
-        priorities.map { stream(priority: $0) } + [stream]
+        var out = priorities.map { stream(priority: $0) }
+        if !out.contains(stream) { out.append(stream) }
+        return out
     }
     /// `buraq:{Q}:scheduled` — ZSET of task ids due later (score: due time, ms since epoch).
     public var scheduled: String { "\(prefix):scheduled" }

@@ -40,6 +40,10 @@ public final class Worker: Service, Sendable {
         var key: EntryKey
         var fields: [RESPValue]
         var reclaimed: Bool
+        /// Run alone (no other handler at the same time): the entry was delivered before and never
+        /// finished, so it may be what crashed a worker. Isolation keeps a poison pill from taking
+        /// innocent neighbours down with it and towards quarantine.
+        var isolated = false
     }
 
     private struct WorkerState {
@@ -156,7 +160,8 @@ public final class Worker: Service, Sendable {
                 return taken
             }
             if !reclaimed.isEmpty {
-                start(reclaimed, into: &running)
+                for entry in reclaimed where entry.isolated { await start(isolated: entry, into: &running) }
+                start(reclaimed.filter { !$0.isolated }, into: &running)
                 continue
             }
             if current.paused {
@@ -200,35 +205,49 @@ public final class Worker: Service, Sendable {
         }
     }
 
-    /// Re-reads this consumer's own pending entries (delivered but never acked) and runs those
-    /// that are not already running or waiting for their ack.
+    /// Runs this consumer's own pending entries (delivered but never acked: a crash or a lost
+    /// reply) that are not already running or waiting for their ack. Each is claimed again on its
+    /// own (raising its delivery count by one) and run alone, so a task that crashed the worker
+    /// reaches `maxDeliveries` and is quarantined while its innocent neighbours complete.
     private func recoverOwnPending(_ streams: [String], into running: inout DiscardingTaskGroup) async -> Bool {
         var recovered = 0
+        let current = settings
         for stream in streams {
-            var after = "0"
+            var start = "-"
             while !isStopping {
-                let command = RedisCommand("XREADGROUP", "GROUP", configuration.group, configuration.consumer,
-                                           "COUNT", 500, "STREAMS", stream, after)
-                let entries: [Fetched]
+                let page: [RESPValue]
                 do {
-                    entries = Self.entries(of: try await fetchRedis.send(command))
+                    page = try await redis.send(RedisCommand("XPENDING", stream, configuration.group, start, "+", 100, configuration.consumer)).array ?? []
                 } catch {
                     logFetchError(error)
                     return false
                 }
-                if entries.isEmpty { break }
-                after = entries.last!.key.id
-                for entry in entries where !isBusy(entry.key) {
-                    await slots.waitForFree()
-                    if isStopping { break }
-                    if entry.fields.isEmpty {
-                        // Deleted from the stream while pending: nothing to run, just ack it.
-                        acks.add(entry.key)
+                if page.isEmpty { break }
+                for item in page {
+                    guard let p = item.array, p.count >= 4, let id = p[0].string, let deliveries = p[3].int else { continue }
+                    start = "(" + id
+                    let key = EntryKey(stream: stream, id: id)
+                    if isBusy(key) { continue }
+                    if current.maxDeliveries > 0 && deliveries >= Int64(current.maxDeliveries) {
+                        await quarantine(stream: stream, id: id, deliveries: deliveries, minIdle: 0, owner: configuration.consumer, current)
                         continue
                     }
-                    start([entry], into: &running)
+                    let claimed: RESPValue
+                    do {
+                        claimed = try await redis.send(RedisCommand("XCLAIM", stream, configuration.group, configuration.consumer, 0, id))
+                    } catch {
+                        logFetchError(error)
+                        return false
+                    }
+                    guard let parts = claimed.array?.first?.array, parts.count == 2 else {
+                        // Deleted from the stream while pending (XCLAIM drops it from the pending list).
+                        continue
+                    }
+                    await self.start(isolated: Fetched(key: key, fields: parts[1].array ?? [], reclaimed: false, isolated: true), into: &running)
                     recovered += 1
+                    if isStopping { break }
                 }
+                if page.count < 100 { break }
             }
         }
         if recovered > 0 {
@@ -252,6 +271,14 @@ public final class Worker: Service, Sendable {
                 self.slots.release()
             }
         }
+    }
+
+    /// Waits until no handler runs, runs `entry` alone, and waits for it to finish.
+    private func start(isolated entry: Fetched, into running: inout DiscardingTaskGroup) async {
+        while slots.inUse > 0 && !isStopping { try? await Task.sleep(for: .milliseconds(5)) }
+        if isStopping { return }
+        start([entry], into: &running)
+        while slots.inUse > 0 && !isStopping { try? await Task.sleep(for: .milliseconds(5)) }
     }
 
     private func ensureGroups(_ streams: [String]) async -> Bool {
@@ -500,27 +527,18 @@ public final class Worker: Service, Sendable {
         do {
             let pending = try await redis.send(RedisCommand("XPENDING", stream, configuration.group, "IDLE", visMs, "-", "+", min(room, 100)))
             var claim: [String] = []
+            var delivered: [String: Int64] = [:]
             for item in pending.array ?? [] {
                 guard let p = item.array, p.count >= 4, let id = p[0].string, let owner = p[1].string,
                       let deliveries = p[3].int else { continue }
                 let key = EntryKey(stream: stream, id: id)
                 if owner == configuration.consumer && isBusy(key) { continue }
                 if current.maxDeliveries > 0 && deliveries >= Int64(current.maxDeliveries) {
-                    let done = try await redis.run(QueueScripts.quarantine, keys: [stream, keys.deadLetter], arguments: [
-                        configuration.group, configuration.consumer, visMs, id, current.deadLetterMaxLength,
-                        "error", "Delivered \(deliveries) times without finishing: the task keeps crashing or stalling its workers",
-                        "reason", "quarantined", "attempts", deliveries, "failed_at", clock.nowMilliseconds(),
-                        "worker", configuration.consumer, "original_id", id,
-                    ])
-                    if done.int == 1 {
-                        state.withLock { $0.counters.deadLettered += 1 }
-                        observer.taskFinished(queue: configuration.queue, type: "", durationSeconds: 0, outcome: .deadLettered)
-                        logger.warning("Quarantined a task that keeps crashing workers", metadata: [
-                            "streamID": "\(id)", "deliveries": "\(deliveries)", "lastOwner": "\(owner)"])
-                    }
+                    await quarantine(stream: stream, id: id, deliveries: deliveries, minIdle: visMs, owner: owner, current)
                     continue
                 }
                 claim.append(id)
+                delivered[id] = deliveries
             }
             guard !claim.isEmpty else { return }
             var command = RedisCommand("XCLAIM", stream, configuration.group, configuration.consumer, visMs)
@@ -529,7 +547,8 @@ public final class Worker: Service, Sendable {
             var entries: [Fetched] = []
             for item in claimed.array ?? [] {
                 guard let parts = item.array, parts.count == 2, let id = parts[0].string else { continue }
-                entries.append(Fetched(key: EntryKey(stream: stream, id: id), fields: parts[1].array ?? [], reclaimed: true))
+                entries.append(Fetched(key: EntryKey(stream: stream, id: id), fields: parts[1].array ?? [], reclaimed: true,
+                                       isolated: (delivered[id] ?? 0) >= 2))
             }
             if !entries.isEmpty {
                 logger.info("Reclaimed tasks left pending by another worker", metadata: [
@@ -539,6 +558,25 @@ public final class Worker: Service, Sendable {
             }
         } catch {
             if error.prefix != "NOGROUP" { logFetchError(error) }
+        }
+    }
+
+    private func quarantine(stream: String, id: String, deliveries: Int64, minIdle: Int64, owner: String, _ current: WorkerSettings) async {
+        do {
+            let done = try await redis.run(QueueScripts.quarantine, keys: [stream, keys.deadLetter], arguments: [
+                configuration.group, configuration.consumer, minIdle, id, current.deadLetterMaxLength,
+                "error", "Delivered \(deliveries) times without finishing: the task keeps crashing or stalling its workers",
+                "reason", "quarantined", "attempts", deliveries, "failed_at", clock.nowMilliseconds(),
+                "worker", configuration.consumer, "original_id", id,
+            ])
+            if done.int == 1 {
+                state.withLock { $0.counters.deadLettered += 1 }
+                observer.taskFinished(queue: configuration.queue, type: "", durationSeconds: 0, outcome: .deadLettered)
+                logger.warning("Quarantined a task that keeps crashing workers", metadata: [
+                    "streamID": "\(id)", "deliveries": "\(deliveries)", "lastOwner": "\(owner)"])
+            }
+        } catch {
+            logFetchError(error)
         }
     }
 

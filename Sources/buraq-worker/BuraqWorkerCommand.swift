@@ -41,10 +41,24 @@ struct BuraqWorkerCommand: AsyncParsableCommand {
     @Option(help: "Seconds in-flight tasks get to finish after SIGTERM.")
     var gracePeriod: Int = 25
 
+    @Option(help: "Seconds a delivered task may stay unacknowledged before another worker reclaims it (the queue config hash overrides).")
+    var visibilityTimeout: Int = 60
+
+    @Option(help: "Seconds one attempt may run before it is cancelled and counted as failed; 0: no limit (the queue config hash overrides).")
+    var taskTimeout: Int = 30
+
+    @Option(help: "Deliveries after which a task that keeps crashing workers is quarantined; 0: never.")
+    var maxDeliveries: Int = 5
+
+    @Option(help: "Priority levels, highest first, comma-separated (e.g. high,default,low).")
+    var priorities: String = ""
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
     func validate() throws {
+        guard visibilityTimeout >= 1 else { throw ValidationError("--visibility-timeout must be at least 1 second") }
+        guard taskTimeout >= 0, maxDeliveries >= 0 else { throw ValidationError("--task-timeout and --max-deliveries must be 0 or more") }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1, got \(concurrency)") }
         guard maxRetries >= 0 else { throw ValidationError("--max-retries must be 0 or more, got \(maxRetries)") }
         guard retryBaseMs >= 1, retryMaxMs >= retryBaseMs else { throw ValidationError("--retry-base-ms must be ≥ 1 and ≤ --retry-max-ms") }
@@ -61,10 +75,14 @@ struct BuraqWorkerCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "buraq.worker")
-        let config = WorkerConfiguration(
+        var config = WorkerConfiguration(
             queue: queue, group: group, consumer: consumer, concurrency: concurrency,
             retry: RetryPolicy(maxRetries: maxRetries, backoff: .init(initialDelay: .milliseconds(retryBaseMs), maxDelay: .milliseconds(retryMaxMs))),
             shutdownGracePeriod: .seconds(gracePeriod))
+        config.visibilityTimeout = .seconds(visibilityTimeout)
+        config.taskTimeout = taskTimeout > 0 ? .seconds(taskTimeout) : nil
+        config.maxDeliveries = maxDeliveries
+        config.priorities = priorities.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let redisConfig = try RedisConfiguration(url: redisURL)
         let demoRedis = RedisClient(configuration: redisConfig, poolSize: 1, name: "buraq-demo")
         defer { demoRedis.close() }

@@ -27,6 +27,11 @@ enum DemoHandlers {
         registry.register("echo") { task in
             logger.info("Echo", metadata: ["taskID": "\(task.id)", "attempt": "\(task.attempt)", "payload": "\(task.payloadString)"])
         }
+        // crash: ends the whole process at once, as a segfault or OOM kill would (poison-pill demos).
+        registry.register("crash") { task in
+            logger.critical("Crashing on purpose", metadata: ["taskID": "\(task.id)"])
+            _exit(3)
+        }
         // record: sleeps payload ms (default 0), then counts one run of this task id.
         let runs = "buraq-demo:{\(queue)}:runs"
         registry.register("record") { task in
