@@ -77,6 +77,7 @@ let package = Package(
         .testTarget(name: "BuraqRedisTests", dependencies: ["BuraqRedis", "BuraqTestSupport"]),
         .testTarget(name: "BuraqQueueTests", dependencies: ["BuraqQueue", "BuraqRedis", "BuraqTestSupport"]),
         .testTarget(name: "BuraqScalingTests", dependencies: ["BuraqScaling"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "BuraqYAMLTests", dependencies: ["BuraqYAML"]),
     ]
 )
 
