@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "BuraqYAML", targets: ["BuraqYAML"]),
         .library(name: "BuraqKube", targets: ["BuraqKube"]),
         .library(name: "BuraqScaling", targets: ["BuraqScaling"]),
+        .library(name: "BuraqAPI", targets: ["BuraqAPI"]),
         .executable(name: "buraq", targets: ["buraq"]),
         .executable(name: "buraq-worker", targets: ["buraq-worker"]),
     ],
@@ -49,6 +50,7 @@ let package = Package(
             dependencies: ["CCurl", "BuraqYAML", .product(name: "Logging", package: "swift-log")]
         ),
         .target(name: "BuraqScaling"),
+        .target(name: "BuraqAPI", dependencies: ["BuraqYAML", "BuraqScaling", "BuraqQueue"]),
 
         // Executables: argument parsing and wiring only.
         .executableTarget(
@@ -77,6 +79,8 @@ let package = Package(
         .testTarget(name: "BuraqRedisTests", dependencies: ["BuraqRedis", "BuraqTestSupport"]),
         .testTarget(name: "BuraqQueueTests", dependencies: ["BuraqQueue", "BuraqRedis", "BuraqTestSupport"]),
         .testTarget(name: "BuraqScalingTests", dependencies: ["BuraqScaling"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "BuraqYAMLTests", dependencies: ["BuraqYAML"]),
+        .testTarget(name: "BuraqAPITests", dependencies: ["BuraqAPI", "BuraqYAML", "BuraqScaling", "BuraqQueue"]),
     ]
 )
 
