@@ -32,29 +32,26 @@ public struct Producer: Sendable {
                                       schedule: delay.map { .after($0) } ?? .now))
     }
 
-    /// Enqueues many tasks in as few round trips as possible; returns their ids in order.
+    /// Enqueues many tasks in as few round trips as possible; returns their ids in order (for a
+    /// request whose idempotency key was already taken, the first task's id).
     @discardableResult
     public func enqueue(_ requests: [TaskRequest]) async throws(QueueError) -> [String] {
+        try await submit(requests).map(\.id)
+    }
+
+    /// Like ``enqueue(_:)-([TaskRequest])``, and tells for each request whether it was a
+    /// duplicate: its idempotency key already named a task, so nothing was added.
+    public func submit(_ requests: [TaskRequest]) async throws(QueueError) -> [EnqueueResult] {
         let now = clock.nowMilliseconds()
-        var ids: [String] = []
-        ids.reserveCapacity(requests.count)
-        var commands: [RedisCommand] = []
-        commands.reserveCapacity(min(requests.count, maxPipeline))
-        var scheduleSHA: String?
+        var results: [EnqueueResult] = []
+        results.reserveCapacity(requests.count)
+        var batch: [Prepared] = []
+        batch.reserveCapacity(min(requests.count, maxPipeline))
+        var shas: [String: String] = [:]
         for request in requests {
-            guard !request.type.isEmpty else {
-                throw QueueError(code: .invalidArgument, message: "Task type must not be empty")
-            }
             let id = request.id ?? TaskID.generate()
-            guard !id.isEmpty, !id.utf8.contains(where: { $0 <= 32 }) else {
-                throw QueueError(code: .invalidArgument, message: "Task id '\(id)' must be non-empty and contain no spaces or control characters")
-            }
-            ids.append(id)
-            if let level = request.priority {
-                guard !level.isEmpty, level.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
-                    throw QueueError(code: .invalidArgument, message: "Priority '\(level)' must be letters, digits, '-' or '_'")
-                }
-            }
+            try Self.validate(request, id: id)
+            results.append(EnqueueResult(id: id, isDuplicate: false))
             let task = BuraqTask(id: id, type: request.type, payload: request.payload, attempt: 0, enqueuedAt: now,
                                  headers: request.headers, deadline: request.deadline, priority: request.priority)
             let fields = WireFormat.fields(of: task)
@@ -62,63 +59,123 @@ public struct Producer: Sendable {
             switch request.schedule {
             case .now: due = nil
             case .after(let delay):
-                let ms = delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000
+                let ms = milliseconds(delay)
                 due = ms > 0 ? now + ms : nil
             case .at(let time): due = time > now ? time : nil
             }
-            if let due {
-                if scheduleSHA == nil {
-                    do {
-                        scheduleSHA = try await redis.evalCommand(QueueScripts.schedule, keys: [], arguments: []).arguments[1]
-                            .withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }
-                    } catch { throw QueueError(error) }
-                }
-                var command = RedisCommand("EVALSHA", scheduleSHA!, 2, keys.scheduled, keys.scheduledTask(id), due, id)
+            let stream = keys.stream(priority: request.priority)
+            var prepared: Prepared
+            if let key = request.idempotencyKey {
+                let sha = try await sha(of: QueueScripts.enqueueOnce, &shas)
+                var command = RedisCommand("EVALSHA", sha, 4, keys.idempotency(key), stream, keys.scheduled, keys.scheduledTask(id),
+                                           max(1, milliseconds(request.idempotencyTTL)), id, due ?? 0)
                 command.arguments.append(contentsOf: fields)
-                commands.append(command)
+                prepared = Prepared(command: command, script: QueueScripts.enqueueOnce, index: results.count - 1)
+            } else if let due {
+                let sha = try await sha(of: QueueScripts.schedule, &shas)
+                var command = RedisCommand("EVALSHA", sha, 2, keys.scheduled, keys.scheduledTask(id), due, id)
+                command.arguments.append(contentsOf: fields)
+                prepared = Prepared(command: command, script: QueueScripts.schedule, index: results.count - 1)
             } else {
-                var command = RedisCommand("XADD", keys.stream(priority: request.priority), "*")
+                var command = RedisCommand("XADD", stream, "*")
                 command.arguments.append(contentsOf: fields)
-                commands.append(command)
+                prepared = Prepared(command: command, script: nil, index: results.count - 1)
             }
-            if commands.count >= maxPipeline {
-                try await flush(commands)
-                commands.removeAll(keepingCapacity: true)
+            batch.append(prepared)
+            if batch.count >= maxPipeline {
+                try await flush(batch, into: &results)
+                batch.removeAll(keepingCapacity: true)
             }
         }
-        try await flush(commands)
-        return ids
+        try await flush(batch, into: &results)
+        return results
     }
 
-    private func flush(_ commands: [RedisCommand]) async throws(QueueError) {
-        guard !commands.isEmpty else { return }
-        let replies: [RESPValue]
-        do { replies = try await redis.pipeline(commands) } catch { throw QueueError(error, key: keys.stream) }
-        var retry: [RedisCommand] = []
-        for (command, reply) in zip(commands, replies) {
-            guard let message = reply.errorMessage else { continue }
-            if message.hasPrefix("NOSCRIPT") {
-                retry.append(command)
-                continue
-            }
-            throw QueueError(RedisError(code: .server, message: message, context: ["command": command.name]), key: keys.stream)
+    /// One command of a batch, the script it runs (for NOSCRIPT) and the request it stands for.
+    private struct Prepared {
+        var command: RedisCommand
+        var script: RedisScript?
+        var index: Int
+    }
+
+    private static func validate(_ request: TaskRequest, id: String) throws(QueueError) {
+        guard !request.type.isEmpty else {
+            throw QueueError(code: .invalidArgument, message: "Task type must not be empty")
         }
-        if !retry.isEmpty {
+        guard !id.isEmpty, !id.utf8.contains(where: { $0 <= 32 }) else {
+            throw QueueError(code: .invalidArgument, message: "Task id '\(id)' must be non-empty and contain no spaces or control characters")
+        }
+        if let level = request.priority {
+            guard !level.isEmpty, level.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+                throw QueueError(code: .invalidArgument, message: "Priority '\(level)' must be letters, digits, '-' or '_'")
+            }
+        }
+        if let key = request.idempotencyKey {
+            guard !key.isEmpty, key.utf8.count <= 512 else {
+                throw QueueError(code: .invalidArgument, message: "Idempotency key must be 1 to 512 bytes, got \(key.utf8.count)")
+            }
+            guard request.idempotencyTTL > .zero else {
+                throw QueueError(code: .invalidArgument, message: "Idempotency TTL must be positive, got \(request.idempotencyTTL)",
+                                 context: ["idempotencyKey": key])
+            }
+        }
+    }
+
+    private func sha(of script: RedisScript, _ cache: inout [String: String]) async throws(QueueError) -> String {
+        if let sha = cache[script.name] { return sha }
+        let sha: String
+        do {
+            sha = String(decoding: try await redis.evalCommand(script, keys: [], arguments: []).arguments[1], as: UTF8.self)
+        } catch { throw QueueError(error) }
+        cache[script.name] = sha
+        return sha
+    }
+
+    private func flush(_ batch: [Prepared], into results: inout [EnqueueResult]) async throws(QueueError) {
+        guard !batch.isEmpty else { return }
+        var replies: [RESPValue]
+        do { replies = try await redis.pipeline(batch.map(\.command)) } catch { throw QueueError(error, key: keys.stream) }
+        let lost = zip(batch, replies).filter { $1.errorMessage?.hasPrefix("NOSCRIPT") == true }.map(\.0)
+        if !lost.isEmpty {
             // Redis lost its script cache (restart, SCRIPT FLUSH): load again and resend those commands.
-            redis.forgetScript(QueueScripts.schedule)
-            let fresh: RedisCommand
-            do { fresh = try await redis.evalCommand(QueueScripts.schedule, keys: [], arguments: []) } catch { throw QueueError(error) }
-            let sha = fresh.arguments[1]
-            let resent = retry.map { command -> RedisCommand in
-                var c = command
-                c.arguments[1] = sha
+            let scripts = Dictionary(lost.compactMap { $0.script.map { ($0.name, $0) } }, uniquingKeysWith: { a, _ in a })
+            var fresh: [String: [UInt8]] = [:]
+            for (name, script) in scripts {
+                redis.forgetScript(script)
+                do { fresh[name] = try await redis.evalCommand(script, keys: [], arguments: []).arguments[1] } catch { throw QueueError(error) }
+            }
+            let resent = lost.map { p -> RedisCommand in
+                var c = p.command
+                if let name = p.script?.name, let sha = fresh[name] { c.arguments[1] = sha }
                 return c
             }
             let again: [RESPValue]
             do { again = try await redis.pipeline(resent) } catch { throw QueueError(error, key: keys.scheduled) }
-            if let message = again.lazy.compactMap(\.errorMessage).first {
-                throw QueueError(RedisError(code: .server, message: message, context: ["command": "EVALSHA"]), key: keys.scheduled)
+            var next = again.makeIterator()
+            for i in replies.indices where replies[i].errorMessage?.hasPrefix("NOSCRIPT") == true {
+                replies[i] = next.next() ?? .null
             }
         }
+        for (p, reply) in zip(batch, replies) {
+            if let message = reply.errorMessage {
+                throw QueueError(RedisError(code: .server, message: message, context: ["command": p.command.name]), key: keys.stream)
+            }
+            if p.script == QueueScripts.enqueueOnce, let pair = reply.array, pair.count == 2, let id = pair[0].string {
+                results[p.index] = EnqueueResult(id: id, isDuplicate: pair[1].int == 0)
+            }
+        }
+    }
+}
+
+/// What happened to one enqueue request.
+public struct EnqueueResult: Sendable, Hashable {
+    /// The task id: the new task's, or for a duplicate the id its idempotency key already named.
+    public var id: String
+    /// True when the request's idempotency key was taken and nothing was added.
+    public var isDuplicate: Bool
+
+    public init(id: String, isDuplicate: Bool) {
+        self.id = id
+        self.isDuplicate = isDuplicate
     }
 }
