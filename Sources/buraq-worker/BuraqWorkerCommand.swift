@@ -53,6 +53,9 @@ struct BuraqWorkerCommand: AsyncParsableCommand {
     @Option(help: "Priority levels, highest first, comma-separated (e.g. high,default,low).")
     var priorities: String = ""
 
+    @Flag(inversion: .prefixedNo, help: "Enqueue the queue's cron schedules (buraq schedule add); each tick runs once however many workers do this.")
+    var scheduler = true
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -88,8 +91,15 @@ struct BuraqWorkerCommand: AsyncParsableCommand {
         defer { demoRedis.close() }
         let worker = try Worker(redis: redisConfig, configuration: config,
                                 handlers: DemoHandlers.registry(logger: logger, redis: demoRedis, queue: queue), logger: logger)
+        // Graceful shutdown runs in reverse order: the worker drains first.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if scheduler {
+            let cronRedis = RedisClient(configuration: redisConfig, poolSize: 1, name: "buraq-cron")
+            services.append(.init(service: try CronScheduler(redis: cronRedis, queue: queue, logger: Logger(label: "buraq.cron"))))
+        }
+        services.append(.init(service: worker))
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: worker)],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()
