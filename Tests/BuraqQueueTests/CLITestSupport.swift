@@ -18,7 +18,7 @@ struct CLI {
     /// Starts `buraq-worker` on `queue` with extra arguments; output goes to a log file in the server's directory.
     func worker(_ queue: String, _ name: String, _ extra: [String] = []) throws -> ChildProcess {
         try ChildProcess(executable: try BuiltProduct.path("buraq-worker"),
-                         arguments: ["--redis-url", server.url, "--queue", queue, "--consumer", name] + extra,
+                         arguments: ["--redis-url", server.url, "--queue", queue, "--consumer", name, "--metrics-port", "0"] + extra,
                          outputPath: server.directory.appendingPathComponent("\(queue)-\(name)-\(UUID().uuidString.prefix(4)).log").path)
     }
 
