@@ -13,8 +13,10 @@ let package = Package(
         .library(name: "BuraqYAML", targets: ["BuraqYAML"]),
         .library(name: "BuraqKube", targets: ["BuraqKube"]),
         .library(name: "BuraqScaling", targets: ["BuraqScaling"]),
+        .library(name: "BuraqController", targets: ["BuraqController"]),
         .executable(name: "buraq", targets: ["buraq"]),
         .executable(name: "buraq-worker", targets: ["buraq-worker"]),
+        .executable(name: "buraq-controller", targets: ["buraq-controller"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -49,6 +51,14 @@ let package = Package(
             dependencies: ["CCurl", "BuraqYAML", .product(name: "Logging", package: "swift-log")]
         ),
         .target(name: "BuraqScaling"),
+        .target(
+            name: "BuraqController",
+            dependencies: [
+                "BuraqScaling", "BuraqQueue", "BuraqRedis",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
 
         // Executables: argument parsing and wiring only.
         .executableTarget(
@@ -70,12 +80,26 @@ let package = Package(
             ]
         ),
 
+        .executableTarget(
+            name: "buraq-controller",
+            dependencies: [
+                "BuraqController", "BuraqQueue", "BuraqRedis",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
         // Test support: private redis-server launcher (and, later, the fake Kubernetes API server).
         .target(name: "BuraqTestSupport", dependencies: ["BuraqRedis"]),
 
         // Tests (Swift Testing).
         .testTarget(name: "BuraqRedisTests", dependencies: ["BuraqRedis", "BuraqTestSupport"]),
         .testTarget(name: "BuraqQueueTests", dependencies: ["BuraqQueue", "BuraqRedis", "BuraqTestSupport"]),
+        .testTarget(
+            name: "BuraqControllerTests",
+            dependencies: ["BuraqController", "BuraqQueue", "BuraqRedis", "BuraqScaling", "BuraqTestSupport"]
+        ),
         .testTarget(name: "BuraqScalingTests", dependencies: ["BuraqScaling"], resources: [.copy("Fixtures")]),
     ]
 )
