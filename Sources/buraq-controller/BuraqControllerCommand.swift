@@ -5,7 +5,7 @@ import ArgumentParser
 struct BuraqControllerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "buraq-controller",
-        abstract: "Scale Buraq workers from queue depth, on Kubernetes or locally.")
-
-    func run() async throws {}
+        abstract: "Scale Buraq workers from queue depth: a Deployment per TaskQueue on Kubernetes, or local buraq-worker processes with --local.",
+        subcommands: [RunCommand.self, BenchCommand.self],
+        defaultSubcommand: RunCommand.self)
 }

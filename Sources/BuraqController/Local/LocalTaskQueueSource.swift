@@ -53,6 +53,7 @@ public struct LocalTaskQueueSource: TaskQueueSource {
         var stamps: [String: FileStamp] = [:]
         var keysByFile: [String: [TaskQueueKey]] = [:]
         var targets: [TaskQueueKey: (generation: Int64, target: Result<QueueTarget, ControllerError>)] = [:]
+        var synced = false
         while !Task.isCancelled {
             let files = listFiles()
             var seen = Set<String>()
@@ -103,6 +104,10 @@ public struct LocalTaskQueueSource: TaskQueueSource {
                 }
                 keysByFile[file] = nil
                 stamps[file] = nil
+            }
+            if !synced {
+                synced = true
+                onChange(.synced)
             }
             try await Task.sleep(for: interval)
         }

@@ -1,18 +1,23 @@
 import Logging
+import Synchronization
 import ServiceLifecycle
 
 /// The controller as a `Service`: follows the TaskQueue source and runs one reconcile loop per
 /// TaskQueue, each polling at its own interval. On graceful shutdown (SIGTERM) it stops polling,
 /// then lets the scale target shut down (local mode drains the worker processes).
-public struct ControllerService: Service {
+public final class ControllerService: Service, Sendable {
     private let source: any TaskQueueSource
     private let environment: ControllerEnvironment
+    private let synced = Atomic<Bool>(false)
 
     /// Creates the service.
     public init(source: any TaskQueueSource, environment: ControllerEnvironment) {
         self.source = source
         self.environment = environment
     }
+
+    /// Whether the source has reported every TaskQueue that existed at start (`/readyz`).
+    public var isSynced: Bool { synced.load(ordering: .relaxed) }
 
     public func run() async throws {
         let environment = self.environment
@@ -42,6 +47,9 @@ public struct ControllerService: Service {
                             environment.logger.info("Watching TaskQueue", metadata: ["taskQueue": "\(key)", "generation": "\(generation)"])
                             group.addTask { await QueueLoop(handle: handle, environment: environment).run() }
                         }
+                    case .synced:
+                        self.synced.store(true, ordering: .relaxed)
+                        environment.logger.info("TaskQueues synced", metadata: ["taskQueues": "\(handles.count)"])
                     case .delete(let key):
                         if let handle = handles.removeValue(forKey: key) {
                             environment.logger.info("Forgetting deleted TaskQueue", metadata: ["taskQueue": "\(key)"])

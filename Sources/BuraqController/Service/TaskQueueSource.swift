@@ -5,6 +5,8 @@ public enum TaskQueueChange: Sendable {
     case upsert(TaskQueueKey, generation: Int64, Result<QueueTarget, ControllerError>)
     /// A TaskQueue was deleted.
     case delete(TaskQueueKey)
+    /// Every TaskQueue that existed at start has been reported (the controller is ready).
+    case synced
 }
 
 /// Where TaskQueues come from: an informer on Kubernetes, YAML files in local mode.
@@ -30,6 +32,7 @@ public struct StaticTaskQueueSource: TaskQueueSource {
 
     public func run(onChange: @escaping @Sendable (TaskQueueChange) -> Void) async throws {
         for change in changes { onChange(change) }
+        onChange(.synced)
         while !Task.isCancelled {
             try await Task.sleep(for: .seconds(3600))
         }
