@@ -16,8 +16,10 @@ let package = Package(
         .library(name: "BuraqAPI", targets: ["BuraqAPI"]),
         .library(name: "BuraqHTTP", targets: ["BuraqHTTP"]),
         .library(name: "BuraqMetrics", targets: ["BuraqMetrics"]),
+        .library(name: "BuraqController", targets: ["BuraqController"]),
         .executable(name: "buraq", targets: ["buraq"]),
         .executable(name: "buraq-worker", targets: ["buraq-worker"]),
+        .executable(name: "buraq-controller", targets: ["buraq-controller"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -66,6 +68,14 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(
+            name: "BuraqController",
+            dependencies: [
+                "BuraqScaling", "BuraqQueue", "BuraqRedis",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // Prometheus metrics of workers (a WorkerObserver) and their HTTP endpoint.
         .target(
             name: "BuraqMetrics",
@@ -92,6 +102,16 @@ let package = Package(
             ]
         ),
 
+        .executableTarget(
+            name: "buraq-controller",
+            dependencies: [
+                "BuraqController", "BuraqQueue", "BuraqRedis",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
         // Test support: private redis-server launcher (and, later, the fake Kubernetes API server).
         .target(name: "BuraqTestSupport", dependencies: ["BuraqRedis"]),
 
@@ -100,6 +120,10 @@ let package = Package(
         .testTarget(name: "BuraqQueueTests", dependencies: ["BuraqQueue", "BuraqRedis", "BuraqTestSupport"]),
         .testTarget(name: "BuraqHTTPTests", dependencies: ["BuraqHTTP", "BuraqTestSupport"]),
         .testTarget(name: "BuraqMetricsTests", dependencies: ["BuraqMetrics", "BuraqQueue", "BuraqRedis", "BuraqTestSupport"]),
+        .testTarget(
+            name: "BuraqControllerTests",
+            dependencies: ["BuraqController", "BuraqQueue", "BuraqRedis", "BuraqScaling", "BuraqTestSupport"]
+        ),
         .testTarget(name: "BuraqScalingTests", dependencies: ["BuraqScaling"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BuraqYAMLTests", dependencies: ["BuraqYAML"]),
         .testTarget(name: "BuraqAPITests", dependencies: ["BuraqAPI", "BuraqYAML", "BuraqScaling", "BuraqQueue"]),
