@@ -86,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "buraq",
             dependencies: [
-                "BuraqQueue", "BuraqRedis", "BuraqScaling", "BuraqYAML",
+                "BuraqQueue", "BuraqRedis", "BuraqScaling", "BuraqYAML", "BuraqAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
@@ -126,7 +126,7 @@ let package = Package(
         ),
         .testTarget(name: "BuraqScalingTests", dependencies: ["BuraqScaling"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BuraqYAMLTests", dependencies: ["BuraqYAML"]),
-        .testTarget(name: "BuraqAPITests", dependencies: ["BuraqAPI", "BuraqYAML", "BuraqScaling", "BuraqQueue"]),
+        .testTarget(name: "BuraqAPITests", dependencies: ["BuraqAPI", "BuraqYAML", "BuraqScaling", "BuraqQueue", "BuraqTestSupport"], exclude: ["Fixtures"]),
     ]
 )
 

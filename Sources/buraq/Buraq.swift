@@ -11,6 +11,7 @@ struct Buraq: AsyncParsableCommand {
             EnqueueCommand.self,
             StatsCommand.self,
             ScheduleCommand.self,
+            ScalingCommand.self,
             BenchCommand.self,
         ]
     )
