@@ -56,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "buraq",
             dependencies: [
-                "BuraqQueue", "BuraqRedis", "BuraqScaling", "BuraqYAML",
+                "BuraqQueue", "BuraqRedis", "BuraqScaling", "BuraqYAML", "BuraqAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),

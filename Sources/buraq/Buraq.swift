@@ -11,6 +11,7 @@ struct Buraq: AsyncParsableCommand {
             EnqueueCommand.self,
             StatsCommand.self,
             BenchCommand.self,
+            ValidateCommand.self,
         ]
     )
 }
