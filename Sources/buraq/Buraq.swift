@@ -12,6 +12,7 @@ struct Buraq: AsyncParsableCommand {
             StatsCommand.self,
             BenchCommand.self,
             ValidateCommand.self,
+            BenchYAMLCommand.self,
         ]
     )
 }
