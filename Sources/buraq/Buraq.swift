@@ -13,6 +13,8 @@ struct Buraq: AsyncParsableCommand {
             ScheduleCommand.self,
             ScalingCommand.self,
             BenchCommand.self,
+            ValidateCommand.self,
+            BenchYAMLCommand.self,
         ]
     )
 }
