@@ -11,6 +11,10 @@ struct Buraq: AsyncParsableCommand {
             EnqueueCommand.self,
             StatsCommand.self,
             ScheduleCommand.self,
+            DLQCommand.self,
+            PauseCommand.self,
+            ResumeCommand.self,
+            WorkersCommand.self,
             BenchCommand.self,
         ]
     )
