@@ -161,7 +161,12 @@ import Testing
             try await producer.enqueue((0..<5).map { _ in TaskRequest(type: "held") })
             try await producer.enqueue((0..<200).map { _ in TaskRequest(type: "quick") })
             try await log.wait { $0.count == 200 }
-            let stats = try await QueueInspector(redis: redis, queue: queue).stats()
+            // Acks are flushed in batches just after the handlers return: wait for the last batch.
+            var stats = try await QueueInspector(redis: redis, queue: queue).stats()
+            for _ in 0..<250 where stats.pending > 5 {
+                try await Task.sleep(for: .milliseconds(20))
+                stats = try await QueueInspector(redis: redis, queue: queue).stats()
+            }
             // Finished entries were deleted; the 5 in flight are still pending and still in the stream.
             #expect(stats.pending == 5)
             #expect(stats.length == 5)
