@@ -13,10 +13,13 @@ let package = Package(
         .library(name: "BuraqYAML", targets: ["BuraqYAML"]),
         .library(name: "BuraqKube", targets: ["BuraqKube"]),
         .library(name: "BuraqScaling", targets: ["BuraqScaling"]),
+        .library(name: "BuraqAPI", targets: ["BuraqAPI"]),
         .library(name: "BuraqHTTP", targets: ["BuraqHTTP"]),
         .library(name: "BuraqMetrics", targets: ["BuraqMetrics"]),
+        .library(name: "BuraqController", targets: ["BuraqController"]),
         .executable(name: "buraq", targets: ["buraq"]),
         .executable(name: "buraq-worker", targets: ["buraq-worker"]),
+        .executable(name: "buraq-controller", targets: ["buraq-controller"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -53,6 +56,7 @@ let package = Package(
             dependencies: ["CCurl", "BuraqYAML", .product(name: "Logging", package: "swift-log")]
         ),
         .target(name: "BuraqScaling"),
+        .target(name: "BuraqAPI", dependencies: ["BuraqYAML", "BuraqScaling", "BuraqQueue"]),
         // Minimal HTTP/1.1 server (metrics, probes, later the gateway).
         .target(
             name: "BuraqHTTP",
@@ -60,6 +64,14 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "BuraqController",
+            dependencies: [
+                "BuraqScaling", "BuraqQueue", "BuraqRedis",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -90,6 +102,16 @@ let package = Package(
             ]
         ),
 
+        .executableTarget(
+            name: "buraq-controller",
+            dependencies: [
+                "BuraqController", "BuraqQueue", "BuraqRedis",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
         // Test support: private redis-server launcher (and, later, the fake Kubernetes API server).
         .target(name: "BuraqTestSupport", dependencies: ["BuraqRedis"]),
 
@@ -104,7 +126,13 @@ let package = Package(
             ]
         ),
         .testTarget(name: "BuraqMetricsTests", dependencies: ["BuraqMetrics", "BuraqQueue", "BuraqRedis", "BuraqTestSupport"]),
+        .testTarget(
+            name: "BuraqControllerTests",
+            dependencies: ["BuraqController", "BuraqQueue", "BuraqRedis", "BuraqScaling", "BuraqTestSupport"]
+        ),
         .testTarget(name: "BuraqScalingTests", dependencies: ["BuraqScaling"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "BuraqYAMLTests", dependencies: ["BuraqYAML"]),
+        .testTarget(name: "BuraqAPITests", dependencies: ["BuraqAPI", "BuraqYAML", "BuraqScaling", "BuraqQueue"]),
     ]
 )
 

@@ -41,61 +41,86 @@ public struct Producer: Sendable {
 
     /// Like ``enqueue(_:)-([TaskRequest])``, and tells for each request whether it was a
     /// duplicate: its idempotency key already named a task, so nothing was added.
+    ///
+    /// Commands are encoded straight into one RESP buffer per chunk of ``maxPipeline`` requests
+    /// (no array per field): this is the path that sets batched enqueue throughput.
     public func submit(_ requests: [TaskRequest]) async throws(QueueError) -> [EnqueueResult] {
         let now = clock.nowMilliseconds()
         var results: [EnqueueResult] = []
         results.reserveCapacity(requests.count)
-        var batch: [Prepared] = []
-        batch.reserveCapacity(min(requests.count, maxPipeline))
+        var chunk = Chunk(capacity: Self.estimatedSize(requests.prefix(maxPipeline)))
         var shas: [String: String] = [:]
-        for request in requests {
+        for (index, request) in requests.enumerated() {
             let id = request.id ?? TaskID.generate()
             try Self.validate(request, id: id)
             results.append(EnqueueResult(id: id, isDuplicate: false))
             let task = BuraqTask(id: id, type: request.type, payload: request.payload, attempt: 0, enqueuedAt: now,
                                  headers: request.headers, deadline: request.deadline, priority: request.priority)
-            let fields = WireFormat.fields(of: task)
-            let due: Int64?
-            switch request.schedule {
-            case .now: due = nil
-            case .after(let delay):
-                let ms = milliseconds(delay)
-                due = ms > 0 ? now + ms : nil
-            case .at(let time): due = time > now ? time : nil
-            }
-            let stream = keys.stream(priority: request.priority)
-            var prepared: Prepared
-            if let key = request.idempotencyKey {
-                let sha = try await sha(of: QueueScripts.enqueueOnce, &shas)
-                var command = RedisCommand("EVALSHA", sha, 4, keys.idempotency(key), stream, keys.scheduled, keys.scheduledTask(id),
-                                           max(1, milliseconds(request.idempotencyTTL)), id, due ?? 0)
-                command.arguments.append(contentsOf: fields)
-                prepared = Prepared(command: command, script: QueueScripts.enqueueOnce, index: results.count - 1)
-            } else if let due {
-                let sha = try await sha(of: QueueScripts.schedule, &shas)
-                var command = RedisCommand("EVALSHA", sha, 2, keys.scheduled, keys.scheduledTask(id), due, id)
-                command.arguments.append(contentsOf: fields)
-                prepared = Prepared(command: command, script: QueueScripts.schedule, index: results.count - 1)
+            let due = Self.dueTime(of: request.schedule, now: now)
+            if let script = Self.script(for: request, due: due) {
+                chunk.scripted[chunk.pipeline.count] = (script, index)
+                append(task, request: request, due: due, script: script, sha: try await sha(of: script, &shas), to: &chunk.pipeline)
             } else {
-                var command = RedisCommand("XADD", stream, "*")
-                command.arguments.append(contentsOf: fields)
-                prepared = Prepared(command: command, script: nil, index: results.count - 1)
+                append(task, request: request, due: nil, script: nil, sha: "", to: &chunk.pipeline)
             }
-            batch.append(prepared)
-            if batch.count >= maxPipeline {
-                try await flush(batch, into: &results)
-                batch.removeAll(keepingCapacity: true)
+            if chunk.pipeline.count >= maxPipeline {
+                try await flush(chunk, requests: requests, now: now, into: &results)
+                chunk = Chunk(capacity: chunk.pipeline.bytes.count)
             }
         }
-        try await flush(batch, into: &results)
+        try await flush(chunk, requests: requests, now: now, into: &results)
         return results
     }
 
-    /// One command of a batch, the script it runs (for NOSCRIPT) and the request it stands for.
-    private struct Prepared {
-        var command: RedisCommand
-        var script: RedisScript?
-        var index: Int
+    /// One round trip's worth of commands, and which of them run a script (for NOSCRIPT resends
+    /// and for reading idempotent replies): position in the pipeline → (script, request index).
+    private struct Chunk {
+        var pipeline: EncodedPipeline
+        var scripted: [Int: (RedisScript, Int)] = [:]
+        init(capacity: Int) { pipeline = EncodedPipeline(reservingCapacity: capacity) }
+    }
+
+    /// The script a request needs, or nil for a plain XADD.
+    private static func script(for request: TaskRequest, due: Int64?) -> RedisScript? {
+        if request.idempotencyKey != nil { return QueueScripts.enqueueOnce }
+        return due == nil ? nil : QueueScripts.schedule
+    }
+
+    /// Encodes one request: XADD, the schedule script (delayed) or the enqueue-once script (idempotency key).
+    private func append(_ task: BuraqTask, request: TaskRequest, due: Int64?, script: RedisScript?, sha: String,
+                        to pipeline: inout EncodedPipeline) {
+        let fieldWords = WireFormat.fieldWordCount(of: task)
+        let stream = keys.stream(priority: request.priority)
+        if let key = request.idempotencyKey {
+            pipeline.beginCommand("EVALSHA", argumentCount: 10 + fieldWords)
+            pipeline.append(sha); pipeline.append("4")
+            pipeline.append(keys.idempotency(key)); pipeline.append(stream)
+            pipeline.append(keys.scheduled); pipeline.append(keys.scheduledTask(task.id))
+            pipeline.append(max(1, milliseconds(request.idempotencyTTL))); pipeline.append(task.id); pipeline.append(due ?? 0)
+        } else if let due, script != nil {
+            pipeline.beginCommand("EVALSHA", argumentCount: 7 + fieldWords)
+            pipeline.append(sha); pipeline.append("2")
+            pipeline.append(keys.scheduled); pipeline.append(keys.scheduledTask(task.id))
+            pipeline.append(due); pipeline.append(task.id)
+        } else {
+            pipeline.beginCommand("XADD", argumentCount: 3 + fieldWords)
+            pipeline.append(stream); pipeline.append("*")
+        }
+        WireFormat.append(fieldsOf: task, to: &pipeline)
+    }
+
+    private static func dueTime(of schedule: TaskRequest.Schedule, now: Int64) -> Int64? {
+        switch schedule {
+        case .now: return nil
+        case .after(let delay):
+            let ms = milliseconds(delay)
+            return ms > 0 ? now + ms : nil
+        case .at(let time): return time > now ? time : nil
+        }
+    }
+
+    private static func estimatedSize(_ requests: ArraySlice<TaskRequest>) -> Int {
+        requests.reduce(0) { $0 + 200 + $1.payload.count + $1.headers.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count + 20 } }
     }
 
     private static func validate(_ request: TaskRequest, id: String) throws(QueueError) {
@@ -131,37 +156,38 @@ public struct Producer: Sendable {
         return sha
     }
 
-    private func flush(_ batch: [Prepared], into results: inout [EnqueueResult]) async throws(QueueError) {
-        guard !batch.isEmpty else { return }
+    /// Sends one chunk. On NOSCRIPT (Redis lost its script cache: restart, SCRIPT FLUSH) loads the
+    /// scripts again and resends only the commands that failed with it.
+    private func flush(_ chunk: Chunk, requests: [TaskRequest], now: Int64, into results: inout [EnqueueResult]) async throws(QueueError) {
+        guard chunk.pipeline.count > 0 else { return }
         var replies: [RESPValue]
-        do { replies = try await redis.pipeline(batch.map(\.command)) } catch { throw QueueError(error, key: keys.stream) }
-        let lost = zip(batch, replies).filter { $1.errorMessage?.hasPrefix("NOSCRIPT") == true }.map(\.0)
+        do { replies = try await redis.pipeline(chunk.pipeline) } catch { throw QueueError(error, key: keys.stream) }
+        let lost = replies.indices.filter { replies[$0].errorMessage?.hasPrefix("NOSCRIPT") == true && chunk.scripted[$0] != nil }
         if !lost.isEmpty {
-            // Redis lost its script cache (restart, SCRIPT FLUSH): load again and resend those commands.
-            let scripts = Dictionary(lost.compactMap { $0.script.map { ($0.name, $0) } }, uniquingKeysWith: { a, _ in a })
-            var fresh: [String: [UInt8]] = [:]
-            for (name, script) in scripts {
-                redis.forgetScript(script)
-                do { fresh[name] = try await redis.evalCommand(script, keys: [], arguments: []).arguments[1] } catch { throw QueueError(error) }
+            var shas: [String: String] = [:]
+            for position in lost { redis.forgetScript(chunk.scripted[position]!.0) }
+            var again = EncodedPipeline()
+            for position in lost {
+                let (script, index) = chunk.scripted[position]!
+                let request = requests[index]
+                let task = BuraqTask(id: results[index].id, type: request.type, payload: request.payload, attempt: 0, enqueuedAt: now,
+                                     headers: request.headers, deadline: request.deadline, priority: request.priority)
+                append(task, request: request, due: Self.dueTime(of: request.schedule, now: now), script: script,
+                       sha: try await sha(of: script, &shas), to: &again)
             }
-            let resent = lost.map { p -> RedisCommand in
-                var c = p.command
-                if let name = p.script?.name, let sha = fresh[name] { c.arguments[1] = sha }
-                return c
-            }
-            let again: [RESPValue]
-            do { again = try await redis.pipeline(resent) } catch { throw QueueError(error, key: keys.scheduled) }
-            var next = again.makeIterator()
-            for i in replies.indices where replies[i].errorMessage?.hasPrefix("NOSCRIPT") == true {
-                replies[i] = next.next() ?? .null
-            }
+            let resent: [RESPValue]
+            do { resent = try await redis.pipeline(again) } catch { throw QueueError(error, key: keys.scheduled) }
+            for (position, reply) in zip(lost, resent) { replies[position] = reply }
         }
-        for (p, reply) in zip(batch, replies) {
+        for (position, reply) in replies.enumerated() {
+            let scripted = chunk.scripted[position]
             if let message = reply.errorMessage {
-                throw QueueError(RedisError(code: .server, message: message, context: ["command": p.command.name]), key: keys.stream)
+                let command = scripted == nil ? "XADD" : "EVALSHA \(scripted!.0.name)"
+                throw QueueError(RedisError(code: .server, message: message, context: ["command": command]), key: keys.stream)
             }
-            if p.script == QueueScripts.enqueueOnce, let pair = reply.array, pair.count == 2, let id = pair[0].string {
-                results[p.index] = EnqueueResult(id: id, isDuplicate: pair[1].int == 0)
+            if let (script, index) = scripted, script == QueueScripts.enqueueOnce,
+               let pair = reply.array, pair.count == 2, let id = pair[0].string {
+                results[index] = EnqueueResult(id: id, isDuplicate: pair[1].int == 0)
             }
         }
     }
