@@ -118,7 +118,13 @@ let package = Package(
         // Tests (Swift Testing).
         .testTarget(name: "BuraqRedisTests", dependencies: ["BuraqRedis", "BuraqTestSupport"]),
         .testTarget(name: "BuraqQueueTests", dependencies: ["BuraqQueue", "BuraqRedis", "BuraqTestSupport"]),
-        .testTarget(name: "BuraqHTTPTests", dependencies: ["BuraqHTTP", "BuraqTestSupport"]),
+        .testTarget(
+            name: "BuraqHTTPTests",
+            dependencies: [
+                "BuraqHTTP", "BuraqTestSupport",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "BuraqMetricsTests", dependencies: ["BuraqMetrics", "BuraqQueue", "BuraqRedis", "BuraqTestSupport"]),
         .testTarget(
             name: "BuraqControllerTests",
