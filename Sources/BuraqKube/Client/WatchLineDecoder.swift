@@ -1,9 +1,11 @@
 /// Splits a watch body into lines and decodes each as a ``WatchEvent`` as soon as it is complete.
-struct WatchLineDecoder: Sendable {
+public struct WatchLineDecoder: Sendable {
+    public init() {}
+
     private var buffer: [UInt8] = []
 
     /// Adds bytes; returns the events completed by them.
-    mutating func push(_ bytes: [UInt8]) throws -> [WatchEvent] {
+    public mutating func push(_ bytes: [UInt8]) throws -> [WatchEvent] {
         buffer += bytes
         var events: [WatchEvent] = []
         var start = 0
@@ -18,7 +20,7 @@ struct WatchLineDecoder: Sendable {
     }
 
     /// At the end of the stream: a last line without a newline.
-    mutating func finish() throws -> [WatchEvent] {
+    public mutating func finish() throws -> [WatchEvent] {
         defer { buffer = [] }
         if buffer.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") }) { return [] }
         return [try WatchEvent(line: buffer)]
