@@ -47,6 +47,7 @@ extension KubernetesAPI {
         var items = page.items
         while let token = page.continueToken {
             options.continueToken = token
+            options.resourceVersion = nil  // a continue token carries its own version
             page = try await list(resource, namespace: namespace, options: options)
             items += page.items
         }
