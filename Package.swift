@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "BuraqYAML", targets: ["BuraqYAML"]),
         .library(name: "BuraqKube", targets: ["BuraqKube"]),
         .library(name: "BuraqScaling", targets: ["BuraqScaling"]),
+        .library(name: "BuraqAPI", targets: ["BuraqAPI"]),
         .library(name: "BuraqController", targets: ["BuraqController"]),
         .executable(name: "buraq", targets: ["buraq"]),
         .executable(name: "buraq-worker", targets: ["buraq-worker"]),
@@ -51,10 +52,11 @@ let package = Package(
             dependencies: ["CCurl", "BuraqYAML", .product(name: "Logging", package: "swift-log")]
         ),
         .target(name: "BuraqScaling"),
+        .target(name: "BuraqAPI", dependencies: ["BuraqYAML", "BuraqScaling", "BuraqQueue"]),
         .target(
             name: "BuraqController",
             dependencies: [
-                "BuraqScaling", "BuraqQueue", "BuraqRedis",
+                "BuraqAPI", "BuraqYAML", "BuraqScaling", "BuraqQueue", "BuraqRedis",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -98,9 +100,11 @@ let package = Package(
         .testTarget(name: "BuraqQueueTests", dependencies: ["BuraqQueue", "BuraqRedis", "BuraqTestSupport"]),
         .testTarget(
             name: "BuraqControllerTests",
-            dependencies: ["BuraqController", "BuraqQueue", "BuraqRedis", "BuraqScaling", "BuraqTestSupport"]
+            dependencies: ["BuraqController", "BuraqAPI", "BuraqQueue", "BuraqRedis", "BuraqScaling", "BuraqTestSupport"]
         ),
         .testTarget(name: "BuraqScalingTests", dependencies: ["BuraqScaling"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "BuraqYAMLTests", dependencies: ["BuraqYAML"]),
+        .testTarget(name: "BuraqAPITests", dependencies: ["BuraqAPI", "BuraqYAML", "BuraqScaling", "BuraqQueue"]),
     ]
 )
 
