@@ -77,7 +77,7 @@ let package = Package(
         .target(
             name: "BuraqController",
             dependencies: [
-                "BuraqScaling", "BuraqQueue", "BuraqRedis",
+                "BuraqAPI", "BuraqYAML", "BuraqScaling", "BuraqQueue", "BuraqRedis",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -150,7 +150,7 @@ let package = Package(
         .testTarget(name: "BuraqMetricsTests", dependencies: ["BuraqMetrics", "BuraqQueue", "BuraqRedis", "BuraqTestSupport"]),
         .testTarget(
             name: "BuraqControllerTests",
-            dependencies: ["BuraqController", "BuraqQueue", "BuraqRedis", "BuraqScaling", "BuraqTestSupport"]
+            dependencies: ["BuraqController", "BuraqAPI", "BuraqQueue", "BuraqRedis", "BuraqScaling", "BuraqTestSupport"]
         ),
         .testTarget(name: "BuraqScalingTests", dependencies: ["BuraqScaling"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BuraqYAMLTests", dependencies: ["BuraqYAML", "BuraqTestSupport"]),
