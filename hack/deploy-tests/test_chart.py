@@ -171,3 +171,16 @@ def test_chart_version_and_app_version_match_the_manifests():
     deployment = load_all(os.path.join(MANIFESTS, "30-controller-deployment.yaml"))[0]
     assert deployment["metadata"]["labels"]["app.kubernetes.io/version"] == chart["appVersion"]
     assert deployment["spec"]["template"]["spec"]["containers"][0]["image"].endswith(":" + chart["appVersion"])
+
+
+def test_notes_render_with_the_release_names():
+    helm = require_tool("helm")
+    result = run([helm, "install", RELEASE, CHART, "--namespace", NAMESPACE, "--dry-run=client"])
+    assert result.returncode == 0, result.stderr
+    notes = result.stdout.split("NOTES:", 1)[1]
+    assert f"-n {NAMESPACE} rollout status deployment/buraq-controller" in notes
+    assert "kubectl apply --server-side -f charts/buraq/crds/" in notes
+    assert "rbac.secretReaderNamespaces" in notes
+    with_secrets = run([helm, "install", RELEASE, CHART, "--namespace", NAMESPACE, "--dry-run=client",
+                        "--set", "rbac.secretReaderNamespaces={a}"]).stdout.split("NOTES:", 1)[1]
+    assert "rbac.secretReaderNamespaces" not in with_secrets
