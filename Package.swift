@@ -13,14 +13,21 @@ let package = Package(
         .library(name: "BuraqYAML", targets: ["BuraqYAML"]),
         .library(name: "BuraqKube", targets: ["BuraqKube"]),
         .library(name: "BuraqScaling", targets: ["BuraqScaling"]),
+        .library(name: "BuraqAPI", targets: ["BuraqAPI"]),
+        .library(name: "BuraqHTTP", targets: ["BuraqHTTP"]),
+        .library(name: "BuraqMetrics", targets: ["BuraqMetrics"]),
+        .library(name: "BuraqController", targets: ["BuraqController"]),
         .executable(name: "buraq", targets: ["buraq"]),
         .executable(name: "buraq-worker", targets: ["buraq-worker"]),
+        .executable(name: "buraq-controller", targets: ["buraq-controller"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.1.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // System libraries (Debian packages; pkg-config names).
@@ -49,6 +56,31 @@ let package = Package(
             dependencies: ["CCurl", "BuraqYAML", .product(name: "Logging", package: "swift-log")]
         ),
         .target(name: "BuraqScaling"),
+        .target(name: "BuraqAPI", dependencies: ["BuraqYAML", "BuraqScaling", "BuraqQueue"]),
+        // Minimal HTTP/1.1 server (metrics, probes, later the gateway).
+        .target(
+            name: "BuraqHTTP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "BuraqController",
+            dependencies: [
+                "BuraqScaling", "BuraqQueue", "BuraqRedis",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Prometheus metrics of workers (a WorkerObserver) and their HTTP endpoint.
+        .target(
+            name: "BuraqMetrics",
+            dependencies: ["BuraqQueue", "BuraqHTTP", .product(name: "Prometheus", package: "swift-prometheus")]
+        ),
 
         // Executables: argument parsing and wiring only.
         .executableTarget(
@@ -63,7 +95,17 @@ let package = Package(
         .executableTarget(
             name: "buraq-worker",
             dependencies: [
-                "BuraqQueue", "BuraqRedis",
+                "BuraqQueue", "BuraqRedis", "BuraqHTTP", "BuraqMetrics",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
+        .executableTarget(
+            name: "buraq-controller",
+            dependencies: [
+                "BuraqController", "BuraqQueue", "BuraqRedis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -76,7 +118,15 @@ let package = Package(
         // Tests (Swift Testing).
         .testTarget(name: "BuraqRedisTests", dependencies: ["BuraqRedis", "BuraqTestSupport"]),
         .testTarget(name: "BuraqQueueTests", dependencies: ["BuraqQueue", "BuraqRedis", "BuraqTestSupport"]),
+        .testTarget(name: "BuraqHTTPTests", dependencies: ["BuraqHTTP", "BuraqTestSupport"]),
+        .testTarget(name: "BuraqMetricsTests", dependencies: ["BuraqMetrics", "BuraqQueue", "BuraqRedis", "BuraqTestSupport"]),
+        .testTarget(
+            name: "BuraqControllerTests",
+            dependencies: ["BuraqController", "BuraqQueue", "BuraqRedis", "BuraqScaling", "BuraqTestSupport"]
+        ),
         .testTarget(name: "BuraqScalingTests", dependencies: ["BuraqScaling"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "BuraqYAMLTests", dependencies: ["BuraqYAML"]),
+        .testTarget(name: "BuraqAPITests", dependencies: ["BuraqAPI", "BuraqYAML", "BuraqScaling", "BuraqQueue"]),
     ]
 )
 

@@ -1,1 +1,0 @@
-// BuraqYAML: module placeholder, replaced by its implementation.

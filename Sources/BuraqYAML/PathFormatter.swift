@@ -1,0 +1,26 @@
+/// Renders field paths the way Kubernetes does: `spec.workers.maxReplicas`,
+/// `spec.scaling.behavior.scaleUp.policies[0].value`, `metadata.labels[app.kubernetes.io/name]`.
+enum PathFormatter {
+    static func append(key: String, to path: String) -> String {
+        let plain = !key.isEmpty && key.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
+        if !plain { return path + "[\(key)]" }
+        return path.isEmpty ? key : path + "." + key
+    }
+
+    static func append(index: Int, to path: String) -> String {
+        path + "[\(index)]"
+    }
+
+    /// The path of a Codable coding path (integer keys are list indices).
+    static func format(_ codingPath: [any CodingKey]) -> String {
+        var path = ""
+        for key in codingPath {
+            if let index = key.intValue {
+                path = append(index: index, to: path)
+            } else {
+                path = append(key: key.stringValue, to: path)
+            }
+        }
+        return path
+    }
+}
