@@ -186,11 +186,15 @@ import Testing
         let redis = RedisClient(configuration: config)
         defer { redis.close() }
         var wc = WorkerConfiguration(queue: queue, consumer: "pod-abc-1", concurrency: 3)
-        wc.heartbeatInterval = .milliseconds(100)
+        wc.heartbeatInterval = .milliseconds(200)
         let keys = try QueueKeys(queue: queue)
         try await withWorker(config, wc, HandlerRegistry()) { _ in
-            try await Task.sleep(for: .milliseconds(300))
-            let live = try await WorkerHeartbeat.list(redis: redis, keys: keys, now: SystemWallClock().nowMilliseconds())
+            // Poll: on a loaded machine the first beat (or the next one, before the 600 ms TTL) can be late.
+            var live: [WorkerHeartbeat] = []
+            for _ in 0..<250 where live.isEmpty {
+                try await Task.sleep(for: .milliseconds(20))
+                live = try await WorkerHeartbeat.list(redis: redis, keys: keys, now: SystemWallClock().nowMilliseconds())
+            }
             #expect(live.map(\.id) == ["pod-abc-1"])
             #expect(live.first?.pid == Int(getpid()))
             #expect(live.first?.concurrency == 3)
