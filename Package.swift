@@ -13,15 +13,23 @@ let package = Package(
         .library(name: "BuraqYAML", targets: ["BuraqYAML"]),
         .library(name: "BuraqKube", targets: ["BuraqKube"]),
         .library(name: "BuraqScaling", targets: ["BuraqScaling"]),
+        .library(name: "BuraqKubeFake", targets: ["BuraqKubeFake"]),
         .library(name: "BuraqAPI", targets: ["BuraqAPI"]),
+        .library(name: "BuraqHTTP", targets: ["BuraqHTTP"]),
+        .library(name: "BuraqMetrics", targets: ["BuraqMetrics"]),
+        .library(name: "BuraqController", targets: ["BuraqController"]),
         .executable(name: "buraq", targets: ["buraq"]),
         .executable(name: "buraq-worker", targets: ["buraq-worker"]),
+        .executable(name: "buraq-controller", targets: ["buraq-controller"]),
+        .executable(name: "buraq-fake-apiserver", targets: ["buraq-fake-apiserver"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.1.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // System libraries (Debian packages; pkg-config names).
@@ -47,10 +55,38 @@ let package = Package(
         ),
         .target(
             name: "BuraqKube",
-            dependencies: ["CCurl", "BuraqYAML", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "CCurl", "BuraqYAML",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .target(name: "BuraqScaling"),
         .target(name: "BuraqAPI", dependencies: ["BuraqYAML", "BuraqScaling", "BuraqQueue"]),
+        // Minimal HTTP/1.1 server (metrics, probes, later the gateway).
+        .target(
+            name: "BuraqHTTP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "BuraqController",
+            dependencies: [
+                "BuraqAPI", "BuraqYAML", "BuraqScaling", "BuraqQueue", "BuraqRedis",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Prometheus metrics of workers (a WorkerObserver) and their HTTP endpoint.
+        .target(
+            name: "BuraqMetrics",
+            dependencies: ["BuraqQueue", "BuraqHTTP", .product(name: "Prometheus", package: "swift-prometheus")]
+        ),
 
         // Executables: argument parsing and wiring only.
         .executableTarget(
@@ -65,7 +101,17 @@ let package = Package(
         .executableTarget(
             name: "buraq-worker",
             dependencies: [
-                "BuraqQueue", "BuraqRedis",
+                "BuraqQueue", "BuraqRedis", "BuraqHTTP", "BuraqMetrics",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
+        .executableTarget(
+            name: "buraq-controller",
+            dependencies: [
+                "BuraqController", "BuraqQueue", "BuraqRedis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -74,14 +120,41 @@ let package = Package(
 
         // Test support: private redis-server launcher (and, later, the fake Kubernetes API server).
         .target(name: "BuraqTestSupport", dependencies: ["BuraqRedis"]),
+        // Fake Kubernetes API server (SwiftNIO) and the in-memory KubernetesAPI, for tests and local runs.
+        .target(
+            name: "BuraqKubeFake",
+            dependencies: [
+                "BuraqKube",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "buraq-fake-apiserver",
+            dependencies: ["BuraqKubeFake", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
 
         // Tests (Swift Testing).
         .testTarget(name: "BuraqRedisTests", dependencies: ["BuraqRedis", "BuraqTestSupport"]),
         .testTarget(name: "BuraqQueueTests", dependencies: ["BuraqQueue", "BuraqRedis", "BuraqTestSupport"]),
+        .testTarget(
+            name: "BuraqHTTPTests",
+            dependencies: [
+                "BuraqHTTP", "BuraqTestSupport",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "BuraqKubeTests", dependencies: ["BuraqKube", "BuraqKubeFake", "BuraqTestSupport"]),
+        .testTarget(name: "BuraqMetricsTests", dependencies: ["BuraqMetrics", "BuraqQueue", "BuraqRedis", "BuraqTestSupport"]),
+        .testTarget(
+            name: "BuraqControllerTests",
+            dependencies: ["BuraqController", "BuraqAPI", "BuraqQueue", "BuraqRedis", "BuraqScaling", "BuraqTestSupport"]
+        ),
         .testTarget(name: "BuraqScalingTests", dependencies: ["BuraqScaling"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BuraqYAMLTests", dependencies: ["BuraqYAML", "BuraqTestSupport"]),
-        .testTarget(
-            name: "BuraqAPITests", dependencies: ["BuraqAPI", "BuraqYAML", "BuraqScaling", "BuraqQueue", "BuraqTestSupport"]),
+        .testTarget(name: "BuraqAPITests", dependencies: ["BuraqAPI", "BuraqYAML", "BuraqScaling", "BuraqQueue", "BuraqTestSupport"], exclude: ["Fixtures"]),
     ]
 )
 

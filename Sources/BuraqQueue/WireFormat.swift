@@ -39,6 +39,30 @@ public enum WireFormat: Sendable {
         return out
     }
 
+    /// How many words ``append(fieldsOf:to:)`` writes for this task (names and values).
+    public static func fieldWordCount(of task: BuraqTask) -> Int {
+        10 + (task.deadline == nil ? 0 : 2) + (task.priority == nil ? 0 : 2) + task.headers.count * 2
+    }
+
+    /// Writes the task's fields, in the same order as ``fields(of:)``, straight into an encoded
+    /// pipeline (no array per field): the batched enqueue path.
+    public static func append(fieldsOf task: BuraqTask, to pipeline: inout EncodedPipeline) {
+        pipeline.append(idBytes); pipeline.append(task.id)
+        pipeline.append(typeBytes); pipeline.append(task.type)
+        pipeline.append(payloadBytes); pipeline.append(task.payload)
+        pipeline.append(attemptBytes); pipeline.append(Int64(task.attempt))
+        pipeline.append(enqueuedAtBytes); pipeline.append(task.enqueuedAt)
+        if let deadline = task.deadline {
+            pipeline.append(deadlineBytes); pipeline.append(deadline)
+        }
+        if let priority = task.priority {
+            pipeline.append(priorityBytes); pipeline.append(priority)
+        }
+        for (name, value) in task.headers.sorted(by: { $0.key < $1.key }) {
+            pipeline.append(headerPrefix + name); pipeline.append(value)
+        }
+    }
+
     /// Reads a task from a flat field/value list (as XREADGROUP or HGETALL return it).
     /// - Throws: ``QueueError`` with code `.malformedTask` naming the field and what was expected.
     public static func task(fromFields raw: [RESPValue], streamID: String?) throws(QueueError) -> BuraqTask {

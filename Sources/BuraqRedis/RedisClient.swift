@@ -43,11 +43,25 @@ public final class RedisClient: Sendable {
     /// - Parameter timeout: reply timeout for this call; defaults to the configuration's `commandTimeout`.
     public func pipeline(_ commands: [RedisCommand], timeout: Duration? = nil) async throws(RedisError) -> [RESPValue] {
         if commands.isEmpty { return [] }
+        return try await onConnection { connection throws(RedisError) in try connection.execute(commands, timeout: timeout) }
+    }
+
+    /// Sends commands already encoded (see ``EncodedPipeline``) in one round trip; replies in order.
+    /// Error replies are returned as `.error` values, not thrown; I/O failures throw.
+    public func pipeline(_ encoded: EncodedPipeline, timeout: Duration? = nil) async throws(RedisError) -> [RESPValue] {
+        precondition(encoded.isComplete, "the last command of the pipeline is missing arguments")
+        if encoded.count == 0 { return [] }
+        return try await onConnection { connection throws(RedisError) in
+            try connection.execute(encoded: encoded.bytes, count: encoded.count,
+                                   commandName: encoded.firstCommandName, timeout: timeout)
+        }
+    }
+
+    /// Runs `body` on one of the pool's threads with its connection.
+    private func onConnection(_ body: @escaping @Sendable (RedisConnection) throws(RedisError) -> [RESPValue]) async throws(RedisError) -> [RESPValue] {
         let result: Result<[RESPValue], RedisError> = await withCheckedContinuation { continuation in
             let accepted = pool.submit { connection in
-                continuation.resume(returning: Result { () throws(RedisError) in
-                    try connection.execute(commands, timeout: timeout)
-                })
+                continuation.resume(returning: Result { () throws(RedisError) in try body(connection) })
             }
             if !accepted {
                 continuation.resume(returning: .failure(RedisError(code: .closed, message: "The Redis client is closed")))

@@ -31,26 +31,31 @@ final class RedisConnection {
     /// Runs commands in one round trip (all written, then all replies read, in order).
     /// Error replies come back as `.error` values; I/O failures throw.
     func execute(_ commands: [RedisCommand], timeout: Duration?) throws(RedisError) -> [RESPValue] {
+        // Encode the whole pipeline as RESP once and hand hiredis one buffer: no per-command formatting.
+        try execute(encoded: RESPEncoder.encode(commands), count: commands.count,
+                    commandName: commands.first?.name ?? "", timeout: timeout)
+    }
+
+    /// Writes `count` commands already encoded as RESP and reads their replies, in order.
+    func execute(encoded: [UInt8], count: Int, commandName: String, timeout: Duration?) throws(RedisError) -> [RESPValue] {
         let ctx = try connected()
         let wantedTimeout = (timeout ?? configuration.commandTimeout).wholeMilliseconds
         if wantedTimeout != currentTimeoutMs {
             if chiredis_set_timeout(ctx, wantedTimeout) != REDIS_OK {
-                throw failure(ctx, command: commands.first?.name ?? "")
+                throw failure(ctx, command: commandName)
             }
             currentTimeoutMs = wantedTimeout
         }
-        // Encode the whole pipeline as RESP once and hand hiredis one buffer: no per-command formatting.
-        let encoded = RESPEncoder.encode(commands)
         let rc = encoded.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { redisAppendFormattedCommand(ctx, $0.baseAddress, $0.count) }
         }
-        if rc != REDIS_OK { throw failure(ctx, command: commands.first?.name ?? "") }
+        if rc != REDIS_OK { throw failure(ctx, command: commandName) }
         var replies: [RESPValue] = []
-        replies.reserveCapacity(commands.count)
-        for command in commands {
+        replies.reserveCapacity(count)
+        for _ in 0..<count {
             var raw: UnsafeMutableRawPointer?
             if redisGetReply(ctx, &raw) != REDIS_OK || raw == nil {
-                throw failure(ctx, command: command.name)
+                throw failure(ctx, command: commandName)
             }
             let reply = raw!.assumingMemoryBound(to: redisReply.self)
             replies.append(Self.convert(reply))

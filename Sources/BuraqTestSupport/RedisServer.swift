@@ -31,15 +31,32 @@ public final class RedisServer: @unchecked Sendable {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("buraq-redis-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let server = RedisServer(port: try freeLoopbackPort(), directory: directory, extraArguments: arguments)
-        try await server.launch()
-        return server
+        // Another process may take the free port before redis-server binds it: then try another port.
+        var attempt = 0
+        while true {
+            attempt += 1
+            let server = RedisServer(port: try freeLoopbackPort(), directory: directory, extraArguments: arguments)
+            do {
+                try await server.launch()
+                return server
+            } catch let error as ExitedEarly where attempt < 5 {
+                _ = error
+                continue
+            } catch let error as ExitedEarly {
+                throw error.underlying
+            }
+        }
+    }
+
+    /// The server process ended before answering PING (typically: its port was taken meanwhile).
+    private struct ExitedEarly: Error {
+        let underlying: TestSupportError
     }
 
     /// Starts the server again on the same port and directory (after ``stop()``).
     public func restart() async throws {
         stop()
-        try await launch()
+        do { try await launch() } catch let error as ExitedEarly { throw error.underlying }
     }
 
     /// Sends SIGTERM to the server's PID and waits for it to exit.
@@ -101,7 +118,11 @@ public final class RedisServer: @unchecked Sendable {
             try await Task.sleep(for: .milliseconds(20))
         }
         let log = (try? String(contentsOf: directory.appendingPathComponent("redis.log"), encoding: .utf8)) ?? ""
+        let exited = p.hasExited
         stop()
+        if exited {
+            throw ExitedEarly(underlying: TestSupportError("redis-server on port \(port) exited before answering PING; log:\n\(log.suffix(2000))"))
+        }
         throw TestSupportError("redis-server on port \(port) did not answer PING within 10 s; log:\n\(log.suffix(2000))")
     }
 

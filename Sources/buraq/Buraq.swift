@@ -10,6 +10,12 @@ struct Buraq: AsyncParsableCommand {
             // Each subcommand lives in its own file.
             EnqueueCommand.self,
             StatsCommand.self,
+            ScheduleCommand.self,
+            ScalingCommand.self,
+            DLQCommand.self,
+            PauseCommand.self,
+            ResumeCommand.self,
+            WorkersCommand.self,
             BenchCommand.self,
             ValidateCommand.self,
             BenchYAMLCommand.self,

@@ -67,12 +67,16 @@ import Testing
         try await withWorker(config, WorkerConfiguration(queue: queue, consumer: "w", promoteInterval: .milliseconds(20)), handlers) { _ in
             let enqueued = ContinuousClock.now
             try await producer.enqueue(type: "later", payload: Array("x".utf8), delay: .milliseconds(700))
+            let atMark = ContinuousClock.now
             try await producer.enqueue(TaskRequest(type: "later", text: "at", schedule: .at(SystemWallClock().nowMilliseconds() + 400)))
             let stats = try await QueueInspector(redis: redis, queue: queue).stats()
             #expect(stats.scheduled == 2)
             #expect(stats.length == 0)
             try await Task.sleep(for: .milliseconds(300))
-            #expect(log.count == 0, "ran before its time")
+            // On a loaded machine the sleep may overrun past the due time: only check when it did not.
+            if ContinuousClock.now - atMark < .milliseconds(380) {
+                #expect(log.count == 0, "ran before its time")
+            }
             try await log.wait { $0.count == 2 }
             let runs = log.all
             #expect(runs.count == 2)

@@ -1,0 +1,140 @@
+import ArgumentParser
+import BuraqController
+import BuraqQueue
+import BuraqRedis
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Runs the controller until SIGTERM or SIGINT.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Reconcile TaskQueues (the default subcommand).",
+        discussion: "Kubernetes mode (default) watches TaskQueues and scales their Deployments through /scale. "
+            + "Local mode (--local FILE|DIR) reads TaskQueue YAML files, reloads them when they change, and runs "
+            + "buraq-worker processes instead of a Deployment. SIGTERM or SIGINT: stop polling, release the lease, "
+            + "drain local workers, exit 0.")
+
+    @Option(help: "Local mode: a TaskQueue YAML file or a directory of them (*.yaml, *.yml).")
+    var local: String?
+
+    @Option(help: "Kubernetes: kubeconfig file (default: in-cluster config, else $KUBECONFIG, else ~/.kube/config).")
+    var kubeconfig: String?
+
+    @Option(name: .customLong("namespace"), help: "Kubernetes: watch TaskQueues only in this namespace (repeatable; default all).")
+    var namespaces: [String] = []
+
+    @Flag(help: "Kubernetes: elect a leader with a coordination.k8s.io Lease; only the leader writes.")
+    var leaderElect = false
+
+    @Option(help: "Kubernetes: namespace of the leader-election Lease (default: the pod's namespace).")
+    var leaderElectNamespace: String?
+
+    @Option(help: "Kubernetes: how long a lease is valid without renewal.")
+    var leaderElectLeaseDuration: DurationArgument = DurationArgument(.seconds(15))
+
+    @Option(help: "Kubernetes: the leader gives up if it cannot renew within this.")
+    var leaderElectRenewDeadline: DurationArgument = DurationArgument(.seconds(10))
+
+    @Option(help: "Kubernetes: wait between attempts to acquire or renew the lease.")
+    var leaderElectRetryPeriod: DurationArgument = DurationArgument(.seconds(2))
+
+    @Option(help: "Address for /metrics (Prometheus); '0' turns it off.")
+    var metricsBindAddress: String = ":8080"
+
+    @Option(help: "Address for /healthz and /readyz; '0' turns it off.")
+    var healthProbeBindAddress: String = ":8081"
+
+    @Option(help: "Redis URL for TaskQueues that name no address. Env: REDIS_URL.")
+    var redisURL: String = ProcessInfo.processInfo.environment["REDIS_URL"] ?? "redis://127.0.0.1:6379"
+
+    @Option(help: "Local mode: the worker executable (default: buraq-worker next to this program, else on PATH).")
+    var workerPath: String?
+
+    @Option(help: "Local mode: --concurrency of each worker.")
+    var workerConcurrency: Int?
+
+    @Option(help: "Local mode: directory for worker output (one <worker>.log each; default a temporary directory).")
+    var workerLogDir: String?
+
+    @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+        if let workerConcurrency, workerConcurrency < 1 {
+            throw ValidationError("--worker-concurrency must be at least 1, got \(workerConcurrency)")
+        }
+        do { _ = try RedisConfiguration(url: redisURL) } catch { throw ValidationError(error.message) }
+    }
+
+    func run() async throws {
+        logging.bootstrap()
+        let logger = Logger(label: "buraq.controller")
+        guard let local else {
+            throw ValidationError("Kubernetes mode is not available in this build yet; use --local FILE|DIR")
+        }
+        let metrics = ControllerMetrics()
+        let clients = RedisClients(logger: logger)
+        defer { clients.closeAll() }
+        let poolConfiguration = LocalProcessPoolConfiguration(
+            workerPath: try resolveWorkerPath(), defaultRedisURL: redisURL, workerConcurrency: workerConcurrency,
+            logDirectory: workerLogDir ?? LocalProcessPoolConfiguration(workerPath: "", defaultRedisURL: "").logDirectory)
+        let pool = LocalProcessPool(configuration: poolConfiguration, logger: logger)
+        let environment = ControllerEnvironment(
+            metrics: RedisQueueMetricsSource(clients: clients, defaultURL: redisURL), scaleTarget: pool,
+            status: LoggingStatusSink(logger: logger), observer: metrics, logger: logger)
+        let source = LocalTaskQueueSource(path: local, logger: logger, decode: TaskQueueFileReader.decoder(defaultRedisURL: redisURL))
+        let controller = ControllerService(source: source, environment: environment)
+        logger.info(
+            "Starting controller",
+            metadata: [
+                "mode": "local", "path": "\(local)", "redisURL": "\(redisURL)", "workerPath": "\(poolConfiguration.workerPath)",
+                "workerLogDir": "\(poolConfiguration.logDirectory)",
+            ])
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: controller)]
+        services += try endpointServices(metrics: metrics, controller: controller, logger: logger)
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        logger.info("Stopped controller")
+    }
+
+    func endpointServices(metrics: ControllerMetrics, controller: ControllerService, logger: Logger) throws
+        -> [ServiceGroupConfiguration.ServiceConfiguration]
+    {
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if metricsBindAddress != "0" {
+            let server = try EndpointServer(
+                address: metricsBindAddress,
+                routes: ["/metrics": { .init(contentType: "text/plain; version=0.0.4; charset=utf-8", body: metrics.render()) }],
+                logger: logger)
+            services.append(.init(service: server))
+        }
+        if healthProbeBindAddress != "0" {
+            let server = try EndpointServer(
+                address: healthProbeBindAddress,
+                routes: [
+                    "/healthz": { .init(body: "ok\n") },
+                    "/readyz": {
+                        controller.isSynced ? .init(body: "ok\n") : .init(status: 503, body: "TaskQueues not synced yet\n")
+                    },
+                ],
+                logger: logger)
+            services.append(.init(service: server))
+        }
+        return services
+    }
+
+    func resolveWorkerPath() throws -> String {
+        if let workerPath { return workerPath }
+        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let sibling = URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("buraq-worker").path
+        if FileManager.default.isExecutableFile(atPath: sibling) { return sibling }
+        for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
+            let candidate = "\(directory)/buraq-worker"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        throw ValidationError("buraq-worker not found next to \(me) or on PATH; pass --worker-path")
+    }
+}
