@@ -135,6 +135,11 @@ let package = Package(
             name: "buraq-fake-apiserver",
             dependencies: ["BuraqKubeFake", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // Kubernetes client benchmarks (docs/benchmarks.md, "Kubernetes client").
+        .executableTarget(
+            name: "buraq-kube-bench",
+            dependencies: ["BuraqKube", "BuraqKubeFake", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
 
         // Tests (Swift Testing).
         .testTarget(name: "BuraqRedisTests", dependencies: ["BuraqRedis", "BuraqTestSupport"]),
