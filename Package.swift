@@ -14,6 +14,8 @@ let package = Package(
         .library(name: "BuraqKube", targets: ["BuraqKube"]),
         .library(name: "BuraqScaling", targets: ["BuraqScaling"]),
         .library(name: "BuraqAPI", targets: ["BuraqAPI"]),
+        .library(name: "BuraqHTTP", targets: ["BuraqHTTP"]),
+        .library(name: "BuraqMetrics", targets: ["BuraqMetrics"]),
         .library(name: "BuraqController", targets: ["BuraqController"]),
         .executable(name: "buraq", targets: ["buraq"]),
         .executable(name: "buraq-worker", targets: ["buraq-worker"]),
@@ -24,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.1.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // System libraries (Debian packages; pkg-config names).
@@ -53,6 +57,17 @@ let package = Package(
         ),
         .target(name: "BuraqScaling"),
         .target(name: "BuraqAPI", dependencies: ["BuraqYAML", "BuraqScaling", "BuraqQueue"]),
+        // Minimal HTTP/1.1 server (metrics, probes, later the gateway).
+        .target(
+            name: "BuraqHTTP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(
             name: "BuraqController",
             dependencies: [
@@ -60,6 +75,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
+        ),
+        // Prometheus metrics of workers (a WorkerObserver) and their HTTP endpoint.
+        .target(
+            name: "BuraqMetrics",
+            dependencies: ["BuraqQueue", "BuraqHTTP", .product(name: "Prometheus", package: "swift-prometheus")]
         ),
 
         // Executables: argument parsing and wiring only.
@@ -75,7 +95,7 @@ let package = Package(
         .executableTarget(
             name: "buraq-worker",
             dependencies: [
-                "BuraqQueue", "BuraqRedis",
+                "BuraqQueue", "BuraqRedis", "BuraqHTTP", "BuraqMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -85,7 +105,7 @@ let package = Package(
         .executableTarget(
             name: "buraq-controller",
             dependencies: [
-                "BuraqController", "BuraqQueue", "BuraqRedis",
+                "BuraqController", "BuraqQueue", "BuraqRedis", "BuraqHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -98,6 +118,8 @@ let package = Package(
         // Tests (Swift Testing).
         .testTarget(name: "BuraqRedisTests", dependencies: ["BuraqRedis", "BuraqTestSupport"]),
         .testTarget(name: "BuraqQueueTests", dependencies: ["BuraqQueue", "BuraqRedis", "BuraqTestSupport"]),
+        .testTarget(name: "BuraqHTTPTests", dependencies: ["BuraqHTTP", "BuraqTestSupport"]),
+        .testTarget(name: "BuraqMetricsTests", dependencies: ["BuraqMetrics", "BuraqQueue", "BuraqRedis", "BuraqTestSupport"]),
         .testTarget(
             name: "BuraqControllerTests",
             dependencies: ["BuraqController", "BuraqAPI", "BuraqQueue", "BuraqRedis", "BuraqScaling", "BuraqTestSupport"]

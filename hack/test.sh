@@ -6,5 +6,8 @@ cd "$(dirname "$0")/.."
 bash hack/setup.sh debug
 echo "==> swift build --build-tests"
 swift build --build-tests
+echo "==> deployment checks: manifests, chart, Dockerfiles, docs (hack/deploy-tests)"
+bash hack/deploy-tools.sh
+python3 -m pytest -q -p no:cacheprovider hack/deploy-tests
 echo "==> swift test"
 swift test --skip-build "$@"

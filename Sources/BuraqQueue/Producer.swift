@@ -32,58 +32,80 @@ public struct Producer: Sendable {
                                       schedule: delay.map { .after($0) } ?? .now))
     }
 
-    /// Enqueues many tasks in as few round trips as possible; returns their ids in order.
-    ///
-    /// Commands are encoded straight into one RESP buffer per chunk of ``maxPipeline`` tasks.
+    /// Enqueues many tasks in as few round trips as possible; returns their ids in order (for a
+    /// request whose idempotency key was already taken, the first task's id).
     @discardableResult
     public func enqueue(_ requests: [TaskRequest]) async throws(QueueError) -> [String] {
-        let now = clock.nowMilliseconds()
-        var ids: [String] = []
-        ids.reserveCapacity(requests.count)
-        var pipeline = EncodedPipeline(reservingCapacity: Self.estimatedSize(requests.prefix(maxPipeline)))
-        var scheduled: [Int: Int] = [:]  // command index in the chunk → index in `requests`, for NOSCRIPT resends
-        var scheduleSHA: String?
-        for (index, request) in requests.enumerated() {
-            guard !request.type.isEmpty else {
-                throw QueueError(code: .invalidArgument, message: "Task type must not be empty")
-            }
-            let id = request.id ?? TaskID.generate()
-            guard !id.isEmpty, !id.utf8.contains(where: { $0 <= 32 }) else {
-                throw QueueError(code: .invalidArgument, message: "Task id '\(id)' must be non-empty and contain no spaces or control characters")
-            }
-            ids.append(id)
-            if let level = request.priority {
-                guard !level.isEmpty, level.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
-                    throw QueueError(code: .invalidArgument, message: "Priority '\(level)' must be letters, digits, '-' or '_'")
-                }
-            }
-            let task = BuraqTask(id: id, type: request.type, payload: request.payload, attempt: 0, enqueuedAt: now,
-                                 headers: request.headers, deadline: request.deadline, priority: request.priority)
-            if let due = Self.dueTime(of: request.schedule, now: now) {
-                if scheduleSHA == nil { scheduleSHA = try await loadScheduleScript() }
-                scheduled[pipeline.count] = index
-                appendSchedule(task, due: due, scriptSHA: scheduleSHA!, to: &pipeline)
-            } else {
-                pipeline.beginCommand("XADD", argumentCount: 3 + WireFormat.fieldWordCount(of: task))
-                pipeline.append(keys.stream(priority: request.priority)); pipeline.append("*")
-                WireFormat.append(fieldsOf: task, to: &pipeline)
-            }
-            if pipeline.count >= maxPipeline {
-                try await flush(pipeline, scheduled: scheduled, requests: requests, ids: ids, now: now)
-                pipeline = EncodedPipeline(reservingCapacity: pipeline.bytes.count)
-                scheduled.removeAll(keepingCapacity: true)
-            }
-        }
-        try await flush(pipeline, scheduled: scheduled, requests: requests, ids: ids, now: now)
-        return ids
+        try await submit(requests).map(\.id)
     }
 
-    /// The schedule script call for a delayed task: ZADD to the scheduled set and HSET of its fields.
-    private func appendSchedule(_ task: BuraqTask, due: Int64, scriptSHA: String, to pipeline: inout EncodedPipeline) {
-        pipeline.beginCommand("EVALSHA", argumentCount: 7 + WireFormat.fieldWordCount(of: task))
-        pipeline.append(scriptSHA); pipeline.append("2")
-        pipeline.append(keys.scheduled); pipeline.append(keys.scheduledTask(task.id))
-        pipeline.append(due); pipeline.append(task.id)
+    /// Like ``enqueue(_:)-([TaskRequest])``, and tells for each request whether it was a
+    /// duplicate: its idempotency key already named a task, so nothing was added.
+    ///
+    /// Commands are encoded straight into one RESP buffer per chunk of ``maxPipeline`` requests
+    /// (no array per field): this is the path that sets batched enqueue throughput.
+    public func submit(_ requests: [TaskRequest]) async throws(QueueError) -> [EnqueueResult] {
+        let now = clock.nowMilliseconds()
+        var results: [EnqueueResult] = []
+        results.reserveCapacity(requests.count)
+        var chunk = Chunk(capacity: Self.estimatedSize(requests.prefix(maxPipeline)))
+        var shas: [String: String] = [:]
+        for (index, request) in requests.enumerated() {
+            let id = request.id ?? TaskID.generate()
+            try Self.validate(request, id: id)
+            results.append(EnqueueResult(id: id, isDuplicate: false))
+            let task = BuraqTask(id: id, type: request.type, payload: request.payload, attempt: 0, enqueuedAt: now,
+                                 headers: request.headers, deadline: request.deadline, priority: request.priority)
+            let due = Self.dueTime(of: request.schedule, now: now)
+            if let script = Self.script(for: request, due: due) {
+                chunk.scripted[chunk.pipeline.count] = (script, index)
+                append(task, request: request, due: due, script: script, sha: try await sha(of: script, &shas), to: &chunk.pipeline)
+            } else {
+                append(task, request: request, due: nil, script: nil, sha: "", to: &chunk.pipeline)
+            }
+            if chunk.pipeline.count >= maxPipeline {
+                try await flush(chunk, requests: requests, now: now, into: &results)
+                chunk = Chunk(capacity: chunk.pipeline.bytes.count)
+            }
+        }
+        try await flush(chunk, requests: requests, now: now, into: &results)
+        return results
+    }
+
+    /// One round trip's worth of commands, and which of them run a script (for NOSCRIPT resends
+    /// and for reading idempotent replies): position in the pipeline → (script, request index).
+    private struct Chunk {
+        var pipeline: EncodedPipeline
+        var scripted: [Int: (RedisScript, Int)] = [:]
+        init(capacity: Int) { pipeline = EncodedPipeline(reservingCapacity: capacity) }
+    }
+
+    /// The script a request needs, or nil for a plain XADD.
+    private static func script(for request: TaskRequest, due: Int64?) -> RedisScript? {
+        if request.idempotencyKey != nil { return QueueScripts.enqueueOnce }
+        return due == nil ? nil : QueueScripts.schedule
+    }
+
+    /// Encodes one request: XADD, the schedule script (delayed) or the enqueue-once script (idempotency key).
+    private func append(_ task: BuraqTask, request: TaskRequest, due: Int64?, script: RedisScript?, sha: String,
+                        to pipeline: inout EncodedPipeline) {
+        let fieldWords = WireFormat.fieldWordCount(of: task)
+        let stream = keys.stream(priority: request.priority)
+        if let key = request.idempotencyKey {
+            pipeline.beginCommand("EVALSHA", argumentCount: 10 + fieldWords)
+            pipeline.append(sha); pipeline.append("4")
+            pipeline.append(keys.idempotency(key)); pipeline.append(stream)
+            pipeline.append(keys.scheduled); pipeline.append(keys.scheduledTask(task.id))
+            pipeline.append(max(1, milliseconds(request.idempotencyTTL))); pipeline.append(task.id); pipeline.append(due ?? 0)
+        } else if let due, script != nil {
+            pipeline.beginCommand("EVALSHA", argumentCount: 7 + fieldWords)
+            pipeline.append(sha); pipeline.append("2")
+            pipeline.append(keys.scheduled); pipeline.append(keys.scheduledTask(task.id))
+            pipeline.append(due); pipeline.append(task.id)
+        } else {
+            pipeline.beginCommand("XADD", argumentCount: 3 + fieldWords)
+            pipeline.append(stream); pipeline.append("*")
+        }
         WireFormat.append(fieldsOf: task, to: &pipeline)
     }
 
@@ -91,7 +113,7 @@ public struct Producer: Sendable {
         switch schedule {
         case .now: return nil
         case .after(let delay):
-            let ms = delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000
+            let ms = milliseconds(delay)
             return ms > 0 ? now + ms : nil
         case .at(let time): return time > now ? time : nil
         }
@@ -101,44 +123,85 @@ public struct Producer: Sendable {
         requests.reduce(0) { $0 + 200 + $1.payload.count + $1.headers.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count + 20 } }
     }
 
-    private func loadScheduleScript() async throws(QueueError) -> String {
-        do {
-            return try await redis.evalCommand(QueueScripts.schedule, keys: [], arguments: []).arguments[1]
-                .withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }
-        } catch { throw QueueError(error) }
+    private static func validate(_ request: TaskRequest, id: String) throws(QueueError) {
+        guard !request.type.isEmpty else {
+            throw QueueError(code: .invalidArgument, message: "Task type must not be empty")
+        }
+        guard !id.isEmpty, !id.utf8.contains(where: { $0 <= 32 }) else {
+            throw QueueError(code: .invalidArgument, message: "Task id '\(id)' must be non-empty and contain no spaces or control characters")
+        }
+        if let level = request.priority {
+            guard !level.isEmpty, level.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+                throw QueueError(code: .invalidArgument, message: "Priority '\(level)' must be letters, digits, '-' or '_'")
+            }
+        }
+        if let key = request.idempotencyKey {
+            guard !key.isEmpty, key.utf8.count <= 512 else {
+                throw QueueError(code: .invalidArgument, message: "Idempotency key must be 1 to 512 bytes, got \(key.utf8.count)")
+            }
+            guard request.idempotencyTTL > .zero else {
+                throw QueueError(code: .invalidArgument, message: "Idempotency TTL must be positive, got \(request.idempotencyTTL)",
+                                 context: ["idempotencyKey": key])
+            }
+        }
     }
 
-    /// Sends one chunk; on NOSCRIPT (Redis lost its script cache: restart, SCRIPT FLUSH) loads the
-    /// schedule script again and resends only the delayed tasks that failed with it.
-    private func flush(_ pipeline: EncodedPipeline, scheduled: [Int: Int], requests: [TaskRequest], ids: [String],
-                       now: Int64) async throws(QueueError) {
-        guard pipeline.count > 0 else { return }
-        let replies: [RESPValue]
-        do { replies = try await redis.pipeline(pipeline) } catch { throw QueueError(error, key: keys.stream) }
-        var retry: [Int] = []
-        for (position, reply) in replies.enumerated() {
-            guard let message = reply.errorMessage else { continue }
-            if message.hasPrefix("NOSCRIPT"), let index = scheduled[position] {
-                retry.append(index)
-                continue
+    private func sha(of script: RedisScript, _ cache: inout [String: String]) async throws(QueueError) -> String {
+        if let sha = cache[script.name] { return sha }
+        let sha: String
+        do {
+            sha = String(decoding: try await redis.evalCommand(script, keys: [], arguments: []).arguments[1], as: UTF8.self)
+        } catch { throw QueueError(error) }
+        cache[script.name] = sha
+        return sha
+    }
+
+    /// Sends one chunk. On NOSCRIPT (Redis lost its script cache: restart, SCRIPT FLUSH) loads the
+    /// scripts again and resends only the commands that failed with it.
+    private func flush(_ chunk: Chunk, requests: [TaskRequest], now: Int64, into results: inout [EnqueueResult]) async throws(QueueError) {
+        guard chunk.pipeline.count > 0 else { return }
+        var replies: [RESPValue]
+        do { replies = try await redis.pipeline(chunk.pipeline) } catch { throw QueueError(error, key: keys.stream) }
+        let lost = replies.indices.filter { replies[$0].errorMessage?.hasPrefix("NOSCRIPT") == true && chunk.scripted[$0] != nil }
+        if !lost.isEmpty {
+            var shas: [String: String] = [:]
+            for position in lost { redis.forgetScript(chunk.scripted[position]!.0) }
+            var again = EncodedPipeline()
+            for position in lost {
+                let (script, index) = chunk.scripted[position]!
+                let request = requests[index]
+                let task = BuraqTask(id: results[index].id, type: request.type, payload: request.payload, attempt: 0, enqueuedAt: now,
+                                     headers: request.headers, deadline: request.deadline, priority: request.priority)
+                append(task, request: request, due: Self.dueTime(of: request.schedule, now: now), script: script,
+                       sha: try await sha(of: script, &shas), to: &again)
             }
-            let command = scheduled[position] == nil ? "XADD" : "EVALSHA"
-            throw QueueError(RedisError(code: .server, message: message, context: ["command": command]), key: keys.stream)
+            let resent: [RESPValue]
+            do { resent = try await redis.pipeline(again) } catch { throw QueueError(error, key: keys.scheduled) }
+            for (position, reply) in zip(lost, resent) { replies[position] = reply }
         }
-        guard !retry.isEmpty else { return }
-        redis.forgetScript(QueueScripts.schedule)
-        let sha = try await loadScheduleScript()
-        var again = EncodedPipeline()
-        for index in retry {
-            let request = requests[index]
-            let task = BuraqTask(id: ids[index], type: request.type, payload: request.payload, attempt: 0, enqueuedAt: now,
-                                 headers: request.headers, deadline: request.deadline, priority: request.priority)
-            appendSchedule(task, due: Self.dueTime(of: request.schedule, now: now) ?? now, scriptSHA: sha, to: &again)
+        for (position, reply) in replies.enumerated() {
+            let scripted = chunk.scripted[position]
+            if let message = reply.errorMessage {
+                let command = scripted == nil ? "XADD" : "EVALSHA \(scripted!.0.name)"
+                throw QueueError(RedisError(code: .server, message: message, context: ["command": command]), key: keys.stream)
+            }
+            if let (script, index) = scripted, script == QueueScripts.enqueueOnce,
+               let pair = reply.array, pair.count == 2, let id = pair[0].string {
+                results[index] = EnqueueResult(id: id, isDuplicate: pair[1].int == 0)
+            }
         }
-        let replies2: [RESPValue]
-        do { replies2 = try await redis.pipeline(again) } catch { throw QueueError(error, key: keys.scheduled) }
-        if let message = replies2.lazy.compactMap(\.errorMessage).first {
-            throw QueueError(RedisError(code: .server, message: message, context: ["command": "EVALSHA"]), key: keys.scheduled)
-        }
+    }
+}
+
+/// What happened to one enqueue request.
+public struct EnqueueResult: Sendable, Hashable {
+    /// The task id: the new task's, or for a duplicate the id its idempotency key already named.
+    public var id: String
+    /// True when the request's idempotency key was taken and nothing was added.
+    public var isDuplicate: Bool
+
+    public init(id: String, isDuplicate: Bool) {
+        self.id = id
+        self.isDuplicate = isDuplicate
     }
 }

@@ -46,6 +46,8 @@ public struct QueueKeys: Sendable, Hashable {
     public var rateLimit: String { "\(prefix):ratelimit" }
     /// `buraq:{Q}:cron` — hash of cron schedules (name → definition).
     public var cron: String { "\(prefix):cron" }
+    /// `buraq:{Q}:cron:last` — hash of the last tick enqueued per schedule (name → ms since epoch).
+    public var cronLastRun: String { "\(prefix):cron:last" }
 }
 
 /// Rules for queue names.

@@ -15,6 +15,35 @@ enum QueueScripts {
         return 1
         """)
 
+    /// Enqueues a task unless its idempotency key already names one: KEYS idemKey, stream,
+    /// scheduled, taskHash; ARGV ttlMs, id, dueMs (0: now), field, value, ... Returns
+    /// {id, 1} when enqueued, {firstID, 0} when the key was taken (nothing added).
+    static let enqueueOnce = RedisScript(name: "enqueueOnce", source: """
+        local first = redis.call('GET', KEYS[1])
+        if first then return {first, 0} end
+        redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[1])
+        if tonumber(ARGV[3]) > 0 then
+            redis.call('DEL', KEYS[4])
+            redis.call('HSET', KEYS[4], unpack(ARGV, 4))
+            redis.call('ZADD', KEYS[3], ARGV[3], ARGV[2])
+        else
+            redis.call('XADD', KEYS[2], '*', unpack(ARGV, 4))
+        end
+        return {ARGV[2], 1}
+        """)
+
+    /// Enqueues one tick of a cron schedule exactly once: KEYS cron, cronLastRun, stream; ARGV
+    /// name, tick, field, value, ... Refused (0) when the schedule was removed or a run at this
+    /// tick or a later one was already enqueued (by any worker); 1 when enqueued.
+    static let cronFire = RedisScript(name: "cronFire", source: """
+        if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
+        local last = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '')
+        if last and last >= tonumber(ARGV[2]) then return 0 end
+        redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+        redis.call('XADD', KEYS[3], '*', unpack(ARGV, 3))
+        return 1
+        """)
+
     /// Moves due tasks to their stream: KEYS scheduled, defaultStream; ARGV nowMs, limit,
     /// taskKeyPrefix, streamPrefix. A task hash with a `priority` field goes to `<stream>:<priority>`.
     /// Returns the number of tasks moved.

@@ -45,6 +45,13 @@ public struct QueueSetup: Sendable {
 
     /// The settings hash, or nil when the controller has not written it.
     public func readSettings() async throws(QueueError) -> QueueSettings? {
+        guard let hash = try await readHash() else { return nil }
+        return try QueueSettings(hash: hash)
+    }
+
+    /// The raw settings hash (field → value), or nil when it does not exist. Workers apply only
+    /// the fields it holds (see ``QueueSettings``).
+    public func readHash() async throws(QueueError) -> [String: String]? {
         let reply: RESPValue
         do { reply = try await redis.send(RedisCommand("HGETALL", keys.config)) } catch { throw QueueError(error, key: keys.config) }
         let items = reply.array ?? []
@@ -55,6 +62,6 @@ public struct QueueSetup: Sendable {
             if let k = items[i].string, let v = items[i + 1].string { hash[k] = v }
             i += 2
         }
-        return try QueueSettings(hash: hash)
+        return hash
     }
 }

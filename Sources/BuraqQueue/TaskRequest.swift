@@ -21,6 +21,11 @@ public struct TaskRequest: Sendable, Hashable {
     /// Priority level (e.g. `high`); the task goes to the stream `<stream>:<level>`. Nil: the
     /// queue's plain stream, which workers read after every level.
     public var priority: String?
+    /// An idempotency key: while it lives (``idempotencyTTL``), enqueueing another request with
+    /// the same key on the same queue adds nothing and returns the first task's id.
+    public var idempotencyKey: String?
+    /// How long an idempotency key is remembered (default 24 hours).
+    public var idempotencyTTL: Duration = .seconds(86_400)
 
     public init(type: String, payload: [UInt8] = [], id: String? = nil, headers: [String: String] = [:],
                 schedule: Schedule = .now, deadline: Int64? = nil, priority: String? = nil) {

@@ -360,7 +360,8 @@ public final class Worker: Service, Sendable {
         func finished(_ outcome: TaskOutcome) {
             let elapsed = ContinuousClock.now - started
             observer.taskFinished(queue: configuration.queue, type: task.type,
-                                  durationSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+                                  // Never 0 once started: 0 tells observers the entry never reached a handler.
+                                  durationSeconds: max(1e-9, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18),
                                   outcome: outcome)
         }
         do {
@@ -613,7 +614,10 @@ public final class Worker: Service, Sendable {
         do { setup = try QueueSetup(redis: redis, queue: configuration.queue, group: configuration.group) } catch { return }
         do {
             let base = WorkerSettings(configuration)
-            let next = try await setup.readSettings().map { base.applying($0) } ?? base
+            var next = base
+            if let hash = try await setup.readHash() {
+                next = base.applying(try QueueSettings(hash: hash), present: Set(hash.keys))
+            }
             let previous = state.withLock { s -> WorkerSettings in
                 let p = s.settings
                 s.settings = next

@@ -39,9 +39,12 @@ public struct WorkerConfiguration: Sendable {
     public var maxInFlight: Int = 0
     /// Start paused (take no tasks until the config hash says otherwise).
     public var paused: Bool = false
-    /// Read `buraq:{Q}:config` at start and every `configRefreshInterval`; its settings override these.
+    /// Read `buraq:{Q}:config` at start and every `configRefreshInterval`; the fields it holds
+    /// override these (fields it lacks leave these as they are).
     public var followQueueConfig: Bool = true
-    public var configRefreshInterval: Duration = .seconds(1)
+    /// How often the config hash is read. With the fetch's `blockTimeout` (500 ms) this bounds how
+    /// long a pause takes to stop fetching: 500 + 500 ms.
+    public var configRefreshInterval: Duration = .milliseconds(500)
 
     public init(queue: String, group: String = "buraq", consumer: String? = nil, concurrency: Int = 16, batchSize: Int? = nil,
                 blockTimeout: Duration = .milliseconds(500), retry: RetryPolicy = RetryPolicy(),

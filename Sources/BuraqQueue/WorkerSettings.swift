@@ -28,22 +28,32 @@ struct WorkerSettings: Sendable, Equatable {
         deadLetterMaxLength = c.deadLetterMaxLength
     }
 
-    /// These settings with the queue's config hash applied.
-    func applying(_ q: QueueSettings) -> WorkerSettings {
+    /// These settings with the queue's config hash applied: only the fields the hash holds
+    /// (`present`) replace the worker's own; a missing field keeps the worker's setting, so a hash
+    /// written by `buraq pause` (only `paused`) changes nothing else.
+    func applying(_ q: QueueSettings, present: Set<String>) -> WorkerSettings {
         var s = self
-        s.retry = RetryPolicy(maxRetries: q.maxRetries,
-                              backoff: Backoff(initialDelay: .milliseconds(max(1, q.backoffInitialDelayMilliseconds)),
-                                               maxDelay: .seconds(max(1, q.backoffMaxDelaySeconds)),
-                                               multiplier: Double(max(1, q.backoffMultiplier))))
-        s.visibilityTimeout = .seconds(max(1, q.visibilityTimeoutSeconds))
-        s.taskTimeout = q.taskTimeoutSeconds > 0 ? .seconds(q.taskTimeoutSeconds) : nil
-        s.maxDeliveries = q.maxDeliveries
-        s.priorities = q.priorities
-        s.rateLimitPerSecond = q.rateLimitPerSecond
-        s.rateLimitBurst = q.rateLimitBurst
-        s.maxInFlight = q.maxInFlight
-        s.paused = q.paused
-        s.deadLetterMaxLength = q.deadLetterEnabled ? Int(q.deadLetterMaxLength) : -1
+        if present.contains("maxRetries") { s.retry.maxRetries = max(0, q.maxRetries) }
+        if present.contains("backoffInitialDelayMilliseconds") {
+            s.retry.backoff.initialDelay = .milliseconds(max(1, q.backoffInitialDelayMilliseconds))
+        }
+        if present.contains("backoffMaxDelaySeconds") { s.retry.backoff.maxDelay = .seconds(max(1, q.backoffMaxDelaySeconds)) }
+        if present.contains("backoffMultiplier") { s.retry.backoff.multiplier = Double(max(1, q.backoffMultiplier)) }
+        if present.contains("visibilityTimeoutSeconds") { s.visibilityTimeout = .seconds(max(1, q.visibilityTimeoutSeconds)) }
+        if present.contains("taskTimeoutSeconds") { s.taskTimeout = q.taskTimeoutSeconds > 0 ? .seconds(q.taskTimeoutSeconds) : nil }
+        if present.contains("maxDeliveries") { s.maxDeliveries = q.maxDeliveries }
+        if present.contains("priorities") { s.priorities = q.priorities }
+        if present.contains("rateLimitPerSecond") { s.rateLimitPerSecond = q.rateLimitPerSecond }
+        if present.contains("rateLimitBurst") { s.rateLimitBurst = q.rateLimitBurst }
+        if present.contains("maxInFlight") { s.maxInFlight = q.maxInFlight }
+        if present.contains("paused") { s.paused = q.paused }
+        if present.contains("deadLetterEnabled") && !q.deadLetterEnabled {
+            s.deadLetterMaxLength = -1
+        } else if present.contains("deadLetterMaxLength") {
+            s.deadLetterMaxLength = Int(q.deadLetterMaxLength)
+        } else if present.contains("deadLetterEnabled") && s.deadLetterMaxLength < 0 {
+            s.deadLetterMaxLength = 0
+        }
         return s
     }
 

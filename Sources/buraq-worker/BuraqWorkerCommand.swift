@@ -1,4 +1,6 @@
 import ArgumentParser
+import BuraqHTTP
+import BuraqMetrics
 import BuraqQueue
 import BuraqRedis
 import Foundation
@@ -53,12 +55,22 @@ struct BuraqWorkerCommand: AsyncParsableCommand {
     @Option(help: "Priority levels, highest first, comma-separated (e.g. high,default,low).")
     var priorities: String = ""
 
+    @Flag(inversion: .prefixedNo, help: "Enqueue the queue's cron schedules (buraq schedule add); each tick runs once however many workers do this.")
+    var scheduler = true
+
+    @Option(help: "Port serving Prometheus /metrics and /healthz; 0 disables.")
+    var metricsPort: Int = 2112
+
+    @Option(help: "Address the metrics port binds to.")
+    var metricsHost: String = "0.0.0.0"
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
     func validate() throws {
         guard visibilityTimeout >= 1 else { throw ValidationError("--visibility-timeout must be at least 1 second") }
         guard taskTimeout >= 0, maxDeliveries >= 0 else { throw ValidationError("--task-timeout and --max-deliveries must be 0 or more") }
+        guard (0...65535).contains(metricsPort) else { throw ValidationError("--metrics-port must be 0 (off) to 65535, got \(metricsPort)") }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1, got \(concurrency)") }
         guard maxRetries >= 0 else { throw ValidationError("--max-retries must be 0 or more, got \(maxRetries)") }
         guard retryBaseMs >= 1, retryMaxMs >= retryBaseMs else { throw ValidationError("--retry-base-ms must be ≥ 1 and ≤ --retry-max-ms") }
@@ -86,10 +98,27 @@ struct BuraqWorkerCommand: AsyncParsableCommand {
         let redisConfig = try RedisConfiguration(url: redisURL)
         let demoRedis = RedisClient(configuration: redisConfig, poolSize: 1, name: "buraq-demo")
         defer { demoRedis.close() }
+        let metrics = PrometheusWorkerObserver()
         let worker = try Worker(redis: redisConfig, configuration: config,
-                                handlers: DemoHandlers.registry(logger: logger, redis: demoRedis, queue: queue), logger: logger)
+                                handlers: DemoHandlers.registry(logger: logger, redis: demoRedis, queue: queue), logger: logger,
+                                observer: metricsPort > 0 ? metrics : NoWorkerObserver())
+        // Graceful shutdown runs in reverse order: the worker drains first, metrics stay up longest.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if metricsPort > 0 {
+            let router = MetricsEndpoint.router(registry: metrics.registry)
+            // A taken port is logged and leaves the worker running without metrics (local mode runs
+            // several workers on one host).
+            services.append(.init(service: HTTPServer(configuration: .init(host: metricsHost, port: metricsPort),
+                                                      logger: Logger(label: "buraq.metrics"), handler: router.handler),
+                                  successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore))
+        }
+        if scheduler {
+            let cronRedis = RedisClient(configuration: redisConfig, poolSize: 1, name: "buraq-cron")
+            services.append(.init(service: try CronScheduler(redis: cronRedis, queue: queue, logger: Logger(label: "buraq.cron"))))
+        }
+        services.append(.init(service: worker))
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: worker)],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()

@@ -10,6 +10,7 @@ struct Buraq: AsyncParsableCommand {
             // Each subcommand lives in its own file.
             EnqueueCommand.self,
             StatsCommand.self,
+            ScheduleCommand.self,
             BenchCommand.self,
         ]
     )

@@ -12,6 +12,13 @@ enum CLIExit {
     static let wrongType: Int32 = 65
     static let unavailable: Int32 = 69
 
+    /// Prints `message` as one error line and returns exit code 1 (the request was understood
+    /// but cannot be done: a missing entry, an existing name, a missing confirmation).
+    static func fail(_ message: String) -> ExitCode {
+        FileHandle.standardError.write(Data("buraq: error: \(message)\n".utf8))
+        return ExitCode(failure)
+    }
+
     /// Prints one line for `error` to standard error and returns the exit code to use.
     static func report(_ error: any Error) -> ExitCode {
         let (code, text): (Int32, String)

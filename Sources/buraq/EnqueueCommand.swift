@@ -33,6 +33,15 @@ struct EnqueueCommand: AsyncParsableCommand {
     @Option(help: "Run at this time: milliseconds since the epoch.")
     var atMs: Int64?
 
+    @Option(help: "Idempotency key: while it lives, enqueueing again with the same key adds nothing and prints the first task's id.")
+    var idempotencyKey: String?
+
+    @Option(help: "Seconds the idempotency key is remembered.")
+    var idempotencyTtl: Int = 86_400
+
+    @Option(help: "Priority level (e.g. high, low): the task goes to that level's stream.")
+    var priority: String?
+
     @Option(help: "How many copies to enqueue (load generation).")
     var count: Int = 1
 
@@ -49,6 +58,9 @@ struct EnqueueCommand: AsyncParsableCommand {
         guard delayMs == nil || atMs == nil else { throw ValidationError("use either --delay-ms or --at-ms, not both") }
         if let delayMs, delayMs < 0 { throw ValidationError("--delay-ms must be 0 or more") }
         for h in headers where !h.contains("=") { throw ValidationError("--header '\(h)' must be NAME=VALUE") }
+        guard idempotencyKey == nil || count == 1 else { throw ValidationError("--idempotency-key needs --count 1") }
+        guard idempotencyTtl >= 1 else { throw ValidationError("--idempotency-ttl must be at least 1 second, got \(idempotencyTtl)") }
+        if let idempotencyKey, idempotencyKey.isEmpty { throw ValidationError("--idempotency-key must not be empty") }
     }
 
     func run() async throws {
@@ -71,8 +83,14 @@ struct EnqueueCommand: AsyncParsableCommand {
             }
             let schedule: TaskRequest.Schedule = delayMs.map { .after(.milliseconds($0)) } ?? atMs.map { .at($0) } ?? .now
             if count == 1 {
-                let taskID = try await producer.enqueue(TaskRequest(type: type, payload: bytes, id: id, headers: headerMap, schedule: schedule))
-                print(taskID)
+                var request = TaskRequest(type: type, payload: bytes, id: id, headers: headerMap, schedule: schedule, priority: priority)
+                request.idempotencyKey = idempotencyKey
+                request.idempotencyTTL = .seconds(idempotencyTtl)
+                let result = try await producer.submit([request])[0]
+                print(result.id)
+                if result.isDuplicate, let idempotencyKey {
+                    FileHandle.standardError.write(Data("buraq: idempotency key '\(idempotencyKey)' already names task \(result.id); nothing enqueued\n".utf8))
+                }
                 return
             }
             let progress = ProgressBar(total: count, enabled: !quiet)
@@ -80,7 +98,7 @@ struct EnqueueCommand: AsyncParsableCommand {
             var sent = 0
             while sent < count {
                 let n = min(batch, count - sent)
-                let requests = [TaskRequest](repeating: TaskRequest(type: type, payload: bytes, headers: headerMap, schedule: schedule), count: n)
+                let requests = [TaskRequest](repeating: TaskRequest(type: type, payload: bytes, headers: headerMap, schedule: schedule, priority: priority), count: n)
                 try await producer.enqueue(requests)
                 sent += n
                 progress.update(sent)

@@ -4,7 +4,7 @@ import Logging
 import ServiceLifecycle
 import Testing
 
-/// `/metrics` text and the endpoint server.
+/// `/metrics` text.
 @Suite struct ObservabilityTests {
     static func report(_ reason: String, scaled: Bool, problems: [ControllerError] = []) -> PollReport {
         PollReport(
@@ -41,50 +41,5 @@ import Testing
         }
         metrics.forget(TaskQueueKey(namespace: "default", name: "emails"), queue: "emails")
         #expect(!metrics.render().contains("taskqueue=\"default/emails\""))
-    }
-
-    @Test func servesRoutesOverHTTP() async throws {
-        let server = try EndpointServer(
-            address: "127.0.0.1:0", routes: ["/healthz": { .init(body: "ok\n") }], logger: Logger(label: "test"))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            var port: Int?
-            for _ in 0..<100 where port == nil {
-                port = server.listeningPort
-                try await Task.sleep(for: .milliseconds(10))
-            }
-            let base = "http://127.0.0.1:\(try #require(port))"
-            #expect(try Self.get("\(base)/healthz") == "200 ok\n")
-            #expect(try Self.get("\(base)/nope").hasPrefix("404"))
-            group.cancelAll()
-        }
-    }
-
-    /// A GET over a raw socket (no URLSession: it needs a run loop).
-    static func get(_ url: String) throws -> String {
-        let parts = URL(string: url)!
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(parts.port!).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let rc = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard rc == 0 else { return "connect failed" }
-        let request = Array("GET \(parts.path) HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
-        _ = request.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        var response = [UInt8]()
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = read(fd, &buffer, buffer.count)
-            if n <= 0 { break }
-            response += buffer[0..<n]
-        }
-        let text = String(decoding: response, as: UTF8.self)
-        let status = text.split(separator: " ").dropFirst().first.map(String.init) ?? "?"
-        let body = text.components(separatedBy: "\r\n\r\n").dropFirst().joined()
-        return "\(status) \(body)"
     }
 }

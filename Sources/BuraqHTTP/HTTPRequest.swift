@@ -1,0 +1,55 @@
+import Foundation
+
+/// One HTTP request as a handler sees it: the whole body already read.
+public struct HTTPRequest: Sendable {
+    /// The method in upper case, e.g. `GET`.
+    public var method: String
+    /// The path without the query, percent-decoded, e.g. `/metrics`.
+    public var path: String
+    /// Query parameters in order, percent-decoded (`+` is a space).
+    public var queryItems: [(name: String, value: String)]
+    /// Header fields in the order received.
+    public var headers: [(name: String, value: String)]
+    /// The request body.
+    public var body: [UInt8]
+
+    public init(method: String, path: String, queryItems: [(name: String, value: String)] = [],
+                headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+        self.method = method
+        self.path = path
+        self.queryItems = queryItems
+        self.headers = headers
+        self.body = body
+    }
+
+    /// Builds a request from a request target such as `/tasks?queue=a&n=2`.
+    public init(method: String, target: String, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+        let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        let rawPath = parts.first.map(String.init) ?? "/"
+        var items: [(name: String, value: String)] = []
+        if parts.count > 1 {
+            for pair in parts[1].split(separator: "&") where !pair.isEmpty {
+                let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                items.append((Self.decode(kv[0], plus: true), kv.count > 1 ? Self.decode(kv[1], plus: true) : ""))
+            }
+        }
+        self.init(method: method.uppercased(), path: Self.decode(Substring(rawPath), plus: false), queryItems: items,
+                  headers: headers, body: body)
+    }
+
+    /// The first value of query parameter `name`.
+    public func query(_ name: String) -> String? { queryItems.first { $0.name == name }?.value }
+
+    /// The first value of header `name` (case-insensitive).
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+    }
+
+    /// The body as UTF-8 text (invalid sequences repaired).
+    public var bodyText: String { String(decoding: body, as: UTF8.self) }
+
+    private static func decode(_ text: Substring, plus: Bool) -> String {
+        let s = plus ? text.replacingOccurrences(of: "+", with: " ") : String(text)
+        return s.removingPercentEncoding ?? s
+    }
+}

