@@ -24,22 +24,22 @@ import Testing
                 problems: [ControllerError(code: .redisUnavailable, message: "down")]))
         let text = metrics.render()
         for line in [
-            #"buraq_controller_queue_backlog{taskqueue="default/emails",queue="emails"} 1200"#,
-            #"buraq_controller_queue_lag{taskqueue="default/emails",queue="emails"} 900"#,
-            #"buraq_controller_queue_pending{taskqueue="default/emails",queue="emails"} 300"#,
-            #"buraq_controller_replicas{taskqueue="default/emails",queue="emails"} 8"#,
-            #"buraq_controller_desired_replicas{taskqueue="default/emails",queue="emails"} 8"#,
-            #"buraq_controller_decisions_total{taskqueue="default/emails",reason="ScaleUpLimit"} 1"#,
-            #"buraq_controller_scale_writes_total{taskqueue="default/emails"} 1"#,
+            #"buraq_controller_queue_backlog{namespace="default",taskqueue="emails",queue="emails"} 1200"#,
+            #"buraq_controller_queue_lag{namespace="default",taskqueue="emails",queue="emails"} 900"#,
+            #"buraq_controller_queue_pending{namespace="default",taskqueue="emails",queue="emails"} 300"#,
+            #"buraq_controller_queue_replicas{namespace="default",taskqueue="emails",queue="emails"} 8"#,
+            #"buraq_controller_queue_desired_replicas{namespace="default",taskqueue="emails",queue="emails"} 8"#,
+            #"buraq_controller_scaling_decisions_total{namespace="default",taskqueue="emails",queue="emails",reason="ScaleUpLimit"} 1"#,
+            #"buraq_controller_scale_writes_total{namespace="default",taskqueue="emails",queue="emails"} 1"#,
             #"buraq_controller_errors_total{source="redis",code="RedisUnavailable"} 1"#,
-            #"buraq_controller_reconcile_duration_seconds_bucket{le="0.001"} 3"#,
-            #"buraq_controller_reconcile_duration_seconds_count 3"#,
+            #"buraq_controller_reconcile_duration_seconds_bucket{namespace="default",le="0.001"} 3"#,
+            #"buraq_controller_reconcile_duration_seconds_count{namespace="default"} 3"#,
             "# TYPE buraq_controller_reconcile_duration_seconds histogram",
-            "# TYPE buraq_controller_decisions_total counter",
+            "# TYPE buraq_controller_scaling_decisions_total counter",
         ] {
             #expect(text.contains(line + "\n"), "missing: \(line)")
         }
         metrics.forget(TaskQueueKey(namespace: "default", name: "emails"), queue: "emails")
-        #expect(!metrics.render().contains("taskqueue=\"default/emails\""))
+        #expect(!metrics.render().contains("taskqueue=\"emails\""))
     }
 }
