@@ -111,7 +111,7 @@ let package = Package(
         .executableTarget(
             name: "buraq-controller",
             dependencies: [
-                "BuraqController", "BuraqQueue", "BuraqRedis",
+                "BuraqController", "BuraqQueue", "BuraqRedis", "BuraqHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
