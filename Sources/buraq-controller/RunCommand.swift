@@ -83,7 +83,7 @@ struct RunCommand: AsyncParsableCommand {
         let environment = ControllerEnvironment(
             metrics: RedisQueueMetricsSource(clients: clients, defaultURL: redisURL), scaleTarget: pool,
             status: LoggingStatusSink(logger: logger), observer: metrics, logger: logger)
-        let source = LocalTaskQueueSource(path: local, logger: logger, decode: TaskQueueFiles.decode(defaultRedisURL: redisURL))
+        let source = LocalTaskQueueSource(path: local, logger: logger, decode: TaskQueueFileReader.decoder(defaultRedisURL: redisURL))
         let controller = ControllerService(source: source, environment: environment)
         logger.info(
             "Starting controller",

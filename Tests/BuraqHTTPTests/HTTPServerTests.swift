@@ -1,6 +1,8 @@
 import BuraqHTTP
 import BuraqTestSupport
 import Foundation
+import Logging
+import ServiceLifecycle
 import Testing
 
 /// The HTTP server on a free loopback port, driven by a plain socket client.
@@ -77,6 +79,20 @@ import Testing
             let second = HTTPServer(configuration: .init(host: "127.0.0.1", port: port), handler: echoRouter.handler)
             await #expect(throws: (any Error).self) { try await second.run() }
             await #expect(throws: (any Error).self) { try await second.listeningPort() }
+        }
+    }
+
+    @Test func gracefulShutdownClosesKeepAliveConnectionsAndReturns() async throws {
+        let server = HTTPServer(configuration: .init(host: "127.0.0.1", port: 0), handler: echoRouter.handler)
+        let group = ServiceGroup(services: [server], logger: Logger(label: "test"))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            let port = try await server.listeningPort()
+            let client = try LoopbackHTTPClient(port: port)
+            #expect(try await client.request("GET", "/healthz").status == 200)
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()  // returns although the keep-alive connection is still open
+            await #expect(throws: (any Error).self) { try await client.request("GET", "/healthz") }
         }
     }
 
