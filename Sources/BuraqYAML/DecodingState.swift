@@ -3,7 +3,7 @@
 final class DecodingState {
     struct OpenedMapping {
         var node: YAMLNode
-        var path: [any CodingKey]
+        var path: CodingPath
     }
 
     let file: String?
@@ -23,7 +23,7 @@ final class DecodingState {
         var errors: [YAMLError] = []
         for opened in openedMappings.values {
             for pair in opened.node.mapping ?? [] where !usedKeys.contains(pair.key.mark.offset) {
-                let path = PathFormatter.format(opened.path)
+                let path = PathFormatter.format(opened.path.keys)
                 let name = pair.key.scalar?.text ?? pair.key.summary
                 errors.append(
                     YAMLError(
