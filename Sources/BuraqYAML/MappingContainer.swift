@@ -42,10 +42,17 @@ struct MappingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     }
 
     func contains(_ key: Key) -> Bool {
-        position(key.stringValue) != nil
+        asked(key)
+        return position(key.stringValue) != nil
+    }
+
+    /// Remembers that the type looked for `key` (for "did you mean" on unknown fields).
+    private func asked(_ key: Key) {
+        state.openedMappings[node.mark.offset]?.asked.insert(key.stringValue)
     }
 
     private func pair(_ key: Key) throws -> YAMLNode.Pair {
+        asked(key)
         guard let position = position(key.stringValue) else {
             throw DecodingError.keyNotFound(
                 key,
