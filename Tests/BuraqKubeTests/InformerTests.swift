@@ -24,7 +24,7 @@ struct InformerTests {
             let informer = makeInformer(client)
             let run = Task { try await informer.run() }
             defer { run.cancel() }
-            try await informer.waitForSync()
+            await informer.waitForSync()
             #expect(informer.list().map(\.name) == ["a"])
             _ = try await client.create(.deployments, namespace: "default", object: deployment("b"))
             _ = try await client.patchScale(name: "a", namespace: "default", replicas: 4)
@@ -51,7 +51,7 @@ struct InformerTests {
             let informer = makeInformer(client)
             let run = Task { try await informer.run() }
             defer { run.cancel() }
-            try await informer.waitForSync()
+            await informer.waitForSync()
             _ = try await client.create(.deployments, namespace: "default", object: deployment("a"))
             #expect(try await eventually { informer.count == 1 && server.store.openWatches == 1 })
             let version = informer.resourceVersion!
@@ -73,7 +73,7 @@ struct InformerTests {
             let informer = makeInformer(client, backoff: .milliseconds(400))
             let run = Task { try await informer.run() }
             defer { run.cancel() }
-            try await informer.waitForSync()
+            await informer.waitForSync()
             #expect(try await eventually { server.store.openWatches == 1 })
             // While the informer is away: changes it misses, then the history is compacted.
             server.store.dropWatches()
