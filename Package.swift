@@ -77,7 +77,7 @@ let package = Package(
         .target(
             name: "BuraqController",
             dependencies: [
-                "BuraqScaling", "BuraqQueue", "BuraqRedis",
+                "BuraqAPI", "BuraqYAML", "BuraqScaling", "BuraqQueue", "BuraqRedis",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -92,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "buraq",
             dependencies: [
-                "BuraqQueue", "BuraqRedis", "BuraqScaling", "BuraqYAML",
+                "BuraqQueue", "BuraqRedis", "BuraqScaling", "BuraqYAML", "BuraqAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
@@ -111,7 +111,7 @@ let package = Package(
         .executableTarget(
             name: "buraq-controller",
             dependencies: [
-                "BuraqController", "BuraqQueue", "BuraqRedis",
+                "BuraqController", "BuraqQueue", "BuraqRedis", "BuraqHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -144,16 +144,22 @@ let package = Package(
         // Tests (Swift Testing).
         .testTarget(name: "BuraqRedisTests", dependencies: ["BuraqRedis", "BuraqTestSupport"]),
         .testTarget(name: "BuraqQueueTests", dependencies: ["BuraqQueue", "BuraqRedis", "BuraqTestSupport"]),
+        .testTarget(
+            name: "BuraqHTTPTests",
+            dependencies: [
+                "BuraqHTTP", "BuraqTestSupport",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "BuraqKubeTests", dependencies: ["BuraqKube", "BuraqKubeFake", "BuraqTestSupport"]),
-        .testTarget(name: "BuraqHTTPTests", dependencies: ["BuraqHTTP", "BuraqTestSupport"]),
         .testTarget(name: "BuraqMetricsTests", dependencies: ["BuraqMetrics", "BuraqQueue", "BuraqRedis", "BuraqTestSupport"]),
         .testTarget(
             name: "BuraqControllerTests",
-            dependencies: ["BuraqController", "BuraqQueue", "BuraqRedis", "BuraqScaling", "BuraqTestSupport"]
+            dependencies: ["BuraqController", "BuraqAPI", "BuraqQueue", "BuraqRedis", "BuraqScaling", "BuraqTestSupport"]
         ),
         .testTarget(name: "BuraqScalingTests", dependencies: ["BuraqScaling"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "BuraqYAMLTests", dependencies: ["BuraqYAML"]),
-        .testTarget(name: "BuraqAPITests", dependencies: ["BuraqAPI", "BuraqYAML", "BuraqScaling", "BuraqQueue"]),
+        .testTarget(name: "BuraqYAMLTests", dependencies: ["BuraqYAML", "BuraqTestSupport"]),
+        .testTarget(name: "BuraqAPITests", dependencies: ["BuraqAPI", "BuraqYAML", "BuraqScaling", "BuraqQueue", "BuraqTestSupport"], exclude: ["Fixtures"]),
     ]
 )
 

@@ -1,3 +1,4 @@
+import BuraqAPI
 import BuraqController
 import BuraqQueue
 import BuraqScaling
@@ -36,8 +37,8 @@ import Testing
         }
         #expect(scale.writes.first == .init(key: good.key, from: 0, to: 3, idleWorkers: []))
         #expect(metrics.settings(of: "good") == QueueSettings())
-        #expect(status.statuses[bad]?.condition(.degraded)?.reason == "InvalidSpec")
-        #expect(status.statuses[good.key]?.condition(.ready)?.status == .true)
+        #expect(status.statuses[bad]?.condition(TaskQueueCondition.degraded)?.reason == "InvalidSpec")
+        #expect(status.statuses[good.key]?.condition(TaskQueueCondition.ready)?.status == .true)
         #expect(status.events.contains { $0.0 == bad && $0.1.type == .warning })
         #expect(status.events.contains { $0.0 == good.key && $0.1.reason == "SuccessfulRescale" })
     }

@@ -1,3 +1,4 @@
+import BuraqAPI
 import BuraqController
 import BuraqQueue
 import BuraqScaling
@@ -57,11 +58,11 @@ import Testing
         #expect(status.replicas == 4)
         #expect(status.desiredReplicas == 4)
         #expect(status.backlog == 1000)
-        #expect(status.lastScaleTime == .seconds(100))
-        #expect(status.condition(.ready)?.status == .true)
-        #expect(status.condition(.active)?.reason == "QueueHasWork")
-        #expect(status.condition(.scalingLimited)?.status == .true)
-        #expect(status.condition(.degraded)?.status == .false)
+        #expect(status.lastScaleTime == RFC3339.format(milliseconds: 100_000))
+        #expect(status.condition(TaskQueueCondition.ready)?.status == .true)
+        #expect(status.condition(TaskQueueCondition.active)?.reason == "QueueHasWork")
+        #expect(status.condition(TaskQueueCondition.scalingLimited)?.status == .true)
+        #expect(status.condition(TaskQueueCondition.degraded)?.status == .false)
         #expect(outcome.events.map(\.reason) == ["SuccessfulRescale"])
         #expect(outcome.events[0].message.hasPrefix("New size: 4; reason: backlog 1000 is above activation threshold 0"))
         let log = try! #require(outcome.logs.first)
@@ -121,7 +122,7 @@ import Testing
         // A scale change is written at once.
         let scaled = Self.poll(&reconciler, target, at: 11, metrics: .success(Self.stats(lag: 900)), replicas: 4).outcome
         #expect(scaled.status?.replicas == 9)
-        #expect(scaled.status?.lastScaleTime == .seconds(11))
+        #expect(scaled.status?.lastScaleTime == RFC3339.format(milliseconds: 11_000))
     }
 
     @Test func redisUnavailableHoldsBacksOffAndRecovers() {
@@ -142,18 +143,18 @@ import Testing
         #expect(delays == [.seconds(1), .seconds(2), .seconds(4), .seconds(8), .seconds(16), .seconds(32), .seconds(60), .seconds(60)])
         #expect(events.map(\.reason) == ["RedisUnavailable"], "deduplicated")
         let status = try! #require(first?.status)
-        #expect(status.condition(.ready)?.status == .false)
-        #expect(status.condition(.ready)?.reason == "RedisUnavailable")
-        #expect(status.condition(.ready)?.message.contains("Holding 3 replicas") == true)
-        #expect(status.condition(.degraded)?.status == .true)
-        #expect(status.condition(.active)?.status == .unknown)
+        #expect(status.condition(TaskQueueCondition.ready)?.status == .false)
+        #expect(status.condition(TaskQueueCondition.ready)?.reason == "RedisUnavailable")
+        #expect(status.condition(TaskQueueCondition.ready)?.message.contains("Holding 3 replicas") == true)
+        #expect(status.condition(TaskQueueCondition.degraded)?.status == .true)
+        #expect(status.condition(TaskQueueCondition.active)?.status == .unknown)
         #expect(status.backlog == 300, "last known figures are kept")
         #expect(first?.logs.contains { $0.level == .warning && $0.metadata["reason"] == "RedisUnavailable" } == true)
 
         let back = Self.poll(&reconciler, target, at: 200, metrics: .success(Self.stats(lag: 300)), replicas: 3).outcome
         #expect(back.nextPoll == .seconds(1))
-        #expect(back.status?.condition(.degraded)?.status == .false)
-        #expect(back.status?.condition(.ready)?.status == .true)
+        #expect(back.status?.condition(TaskQueueCondition.degraded)?.status == .false)
+        #expect(back.status?.condition(TaskQueueCondition.ready)?.status == .true)
     }
 
     @Test func missingScaleTargetMakesNoDecision() {
@@ -163,8 +164,8 @@ import Testing
             &reconciler, Self.target(), at: 0, metrics: .success(Self.stats(lag: 300)), replicas: 0, scaleRead: missing)
         #expect(plan.decision == nil)
         #expect(plan.replicas == nil)
-        #expect(outcome.status?.condition(.ready)?.reason == "ScaleTargetNotFound")
-        #expect(outcome.status?.condition(.scalingLimited)?.status == .unknown)
+        #expect(outcome.status?.condition(TaskQueueCondition.ready)?.reason == "ScaleTargetNotFound")
+        #expect(outcome.status?.condition(TaskQueueCondition.scalingLimited)?.status == .unknown)
         #expect(outcome.events.map(\.reason) == ["ScaleTargetNotFound"])
         #expect(outcome.nextPoll == .seconds(1))
         #expect(Self.poll(&reconciler, Self.target(), at: 1, metrics: .success(Self.stats(lag: 300)), replicas: 0, scaleRead: missing)
@@ -190,9 +191,9 @@ import Testing
         let outcome = reconciler.reject(generation: 3, error: error, now: .seconds(5))
         #expect(outcome.nextPoll == nil)
         #expect(outcome.status?.observedGeneration == 3)
-        #expect(outcome.status?.condition(.ready)?.status == .false)
-        #expect(outcome.status?.condition(.ready)?.reason == "InvalidSpec")
-        #expect(outcome.status?.condition(.degraded)?.message.hasPrefix("spec.workers.maxReplicas") == true)
+        #expect(outcome.status?.condition(TaskQueueCondition.ready)?.status == .false)
+        #expect(outcome.status?.condition(TaskQueueCondition.ready)?.reason == "InvalidSpec")
+        #expect(outcome.status?.condition(TaskQueueCondition.degraded)?.message.hasPrefix("spec.workers.maxReplicas") == true)
         #expect(outcome.events.map(\.type) == [.warning])
         #expect(outcome.logs.map(\.level) == [.error])
         let again = reconciler.reject(generation: 3, error: error, now: .seconds(6))
@@ -202,8 +203,8 @@ import Testing
         // Fixed: Ready again, Degraded False, a new transition time.
         let fixed = Self.poll(&reconciler, Self.target(generation: 4), at: 7, metrics: .success(Self.stats(lag: 0)), replicas: 0).outcome
         #expect(fixed.status?.observedGeneration == 4)
-        #expect(fixed.status?.condition(.ready)?.status == .true)
-        #expect(fixed.status?.condition(.ready)?.lastTransitionTime == .seconds(7))
+        #expect(fixed.status?.condition(TaskQueueCondition.ready)?.status == .true)
+        #expect(fixed.status?.condition(TaskQueueCondition.ready)?.lastTransitionTime == RFC3339.format(milliseconds: 7_000))
     }
 
     @Test func pausedHoldsTheCount() {
@@ -212,7 +213,7 @@ import Testing
             &reconciler, Self.target(paused: true), at: 0, metrics: .success(Self.stats(lag: 5000)), replicas: 2)
         #expect(plan.replicas == nil)
         #expect(plan.decision == nil)
-        #expect(outcome.status?.condition(.active)?.reason == "Paused")
+        #expect(outcome.status?.condition(TaskQueueCondition.active)?.reason == "Paused")
         #expect(outcome.status?.replicas == 2)
     }
 
@@ -240,12 +241,12 @@ import Testing
         var reconciler = Reconciler(key: Self.key)
         let target = Self.target(max: 10)
         let first = Self.poll(&reconciler, target, at: 0, metrics: .success(Self.stats(lag: 400)), replicas: 4).outcome.status!
-        #expect(first.condition(.active)?.lastTransitionTime == .seconds(0))
+        #expect(first.condition(TaskQueueCondition.active)?.lastTransitionTime == RFC3339.format(milliseconds: 0_000))
         let later = Self.poll(&reconciler, target, at: 20, metrics: .success(Self.stats(lag: 390)), replicas: 4).outcome.status!
-        #expect(later.condition(.active)?.lastTransitionTime == .seconds(0))
+        #expect(later.condition(TaskQueueCondition.active)?.lastTransitionTime == RFC3339.format(milliseconds: 0_000))
         let down = Self.poll(&reconciler, target, at: 21, metrics: .failure(Self.redisDown), replicas: 4).outcome.status!
-        #expect(down.condition(.ready)?.lastTransitionTime == .seconds(21))
-        #expect(down.condition(.active)?.lastTransitionTime == .seconds(21))
+        #expect(down.condition(TaskQueueCondition.ready)?.lastTransitionTime == RFC3339.format(milliseconds: 21_000))
+        #expect(down.condition(TaskQueueCondition.active)?.lastTransitionTime == RFC3339.format(milliseconds: 21_000))
     }
 
     @Test func crashingWorkersAreDegradedButReady() {
@@ -255,8 +256,8 @@ import Testing
             &reconciler, Self.target(), at: 0, metrics: .success(Self.stats(lag: 100)), replicas: 1, targetProblems: [crash]
         ).outcome
         #expect(outcome.nextPoll == .seconds(1), "no backoff: the queue and the pool still work")
-        #expect(outcome.status?.condition(.ready)?.status == .true)
-        #expect(outcome.status?.condition(.degraded)?.reason == "WorkersCrashing")
+        #expect(outcome.status?.condition(TaskQueueCondition.ready)?.status == .true)
+        #expect(outcome.status?.condition(TaskQueueCondition.degraded)?.reason == "WorkersCrashing")
         #expect(outcome.events.map(\.reason) == ["WorkersCrashing"])
     }
 

@@ -23,7 +23,7 @@ public struct JSONLogHandler: LogHandler {
         var all = metadata
         if let explicit = event.metadata { all.merge(explicit) { _, new in new } }
         if let error = event.error { all["err"] = "\(error)" }
-        var line = "{\"ts\":\(Self.quote(LogfmtTimestamp.now())),\"level\":\(Self.quote("\(event.level)")),\"msg\":\(Self.quote(event.message.description)),\"logger\":\(Self.quote(label))"
+        var line = "{\"ts\":\(Self.quote(RFC3339.format(milliseconds: SystemWallClock().nowMilliseconds(), fractional: true))),\"level\":\(Self.quote("\(event.level)")),\"msg\":\(Self.quote(event.message.description)),\"logger\":\(Self.quote(label))"
         for key in all.keys.sorted() {
             line += ",\(Self.quote(key)):\(Self.quote("\(all[key]!)"))"
         }
@@ -46,22 +46,5 @@ public struct JSONLogHandler: LogHandler {
             }
         }
         return out + "\""
-    }
-}
-
-/// RFC 3339 UTC timestamps with milliseconds, as the logfmt handler writes them.
-enum LogfmtTimestamp {
-    static func now() -> String {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        var seconds = time_t(ts.tv_sec)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
-            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(ts.tv_nsec / 1_000_000), 3))Z"
     }
 }

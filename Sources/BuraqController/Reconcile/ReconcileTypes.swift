@@ -1,3 +1,4 @@
+import BuraqAPI
 import BuraqQueue
 import BuraqScaling
 
@@ -55,7 +56,7 @@ public struct ScalePlan: Sendable, Equatable {
 /// Something the caller must do after a poll.
 public enum ReconcileAction: Sendable, Equatable {
     /// Write this status (it changed).
-    case updateStatus(QueueStatus)
+    case updateStatus(TaskQueueStatus)
     /// Emit this Event (already deduplicated and rate-limited).
     case emitEvent(QueueEvent)
     /// Write this log line.
@@ -70,7 +71,7 @@ public struct ReconcileOutcome: Sendable, Equatable {
     public var nextPoll: Duration?
 
     /// The status to write, if any.
-    public var status: QueueStatus? {
+    public var status: TaskQueueStatus? {
         for case .updateStatus(let status) in actions { return status }
         return nil
     }

@@ -1,3 +1,4 @@
+import BuraqAPI
 import BuraqQueue
 import BuraqScaling
 import Logging
@@ -23,7 +24,7 @@ public struct Reconciler: Sendable {
     /// The autoscaler's memory, carried from decision to decision.
     public private(set) var history = ScalingHistory()
     /// The status last handed out for writing.
-    public private(set) var writtenStatus: QueueStatus?
+    public private(set) var writtenStatus: TaskQueueStatus?
     private var statusWrittenAt: ScalingTime?
     private var writtenSettings: QueueSettings?
     private var settingsWrittenAt: ScalingTime?
@@ -162,7 +163,7 @@ public struct Reconciler: Sendable {
         }
         lastProblems = poll.problems
 
-        var status = writtenStatus ?? QueueStatus(observedGeneration: poll.target.generation)
+        var status = writtenStatus ?? TaskQueueStatus(observedGeneration: poll.target.generation)
         status.observedGeneration = poll.target.generation
         if let stats = poll.stats {
             status.backlog = stats.backlog
@@ -173,7 +174,7 @@ public struct Reconciler: Sendable {
         }
         status.replicas = replicas ?? status.replicas
         status.desiredReplicas = poll.decision?.replicas ?? status.desiredReplicas
-        status.lastScaleTime = lastScaleTime
+        status.lastScaleTime = lastScaleTime.map { RFC3339.format(milliseconds: $0.milliseconds) }
         status.conditions = conditions(for: poll, replicas: replicas, retryIn: nextPoll, now: now)
         offer(status, now: now, into: &actions)
         return ReconcileOutcome(actions: actions, nextPoll: nextPoll)
@@ -195,14 +196,14 @@ public struct Reconciler: Sendable {
         metadata["detail"] = error.message
         actions.append(.log(LogLine(level: isNew ? .error : .debug, message: "Rejected invalid TaskQueue", metadata: metadata)))
         emit(QueueEvent(type: .warning, reason: error.code.rawValue, message: error.message), now: now, into: &actions)
-        var status = writtenStatus ?? QueueStatus(observedGeneration: generation)
+        var status = writtenStatus ?? TaskQueueStatus(observedGeneration: generation)
         status.observedGeneration = generation
         let fix = "\(error.message). The TaskQueue is not reconciled until it is fixed; other TaskQueues are unaffected."
         status.conditions = [
-            condition(.ready, .false, error.code.rawValue, fix, generation: generation, now: now),
-            condition(.active, .unknown, error.code.rawValue, "The spec is invalid", generation: generation, now: now),
-            condition(.scalingLimited, .unknown, error.code.rawValue, "The spec is invalid", generation: generation, now: now),
-            condition(.degraded, .true, error.code.rawValue, fix, generation: generation, now: now),
+            condition(TaskQueueCondition.ready, .false, error.code.rawValue, fix, generation: generation, now: now),
+            condition(TaskQueueCondition.active, .unknown, error.code.rawValue, "The spec is invalid", generation: generation, now: now),
+            condition(TaskQueueCondition.scalingLimited, .unknown, error.code.rawValue, "The spec is invalid", generation: generation, now: now),
+            condition(TaskQueueCondition.degraded, .true, error.code.rawValue, fix, generation: generation, now: now),
         ]
         offer(status, now: now, into: &actions)
         return ReconcileOutcome(actions: actions, nextPoll: nil)
@@ -229,7 +230,7 @@ public struct Reconciler: Sendable {
 
     /// Adds the status when a reader must see it now, or when only figures changed and the last
     /// write is `statusRefreshSeconds` old.
-    private mutating func offer(_ status: QueueStatus, now: ScalingTime, into actions: inout [ReconcileAction]) {
+    private mutating func offer(_ status: TaskQueueStatus, now: ScalingTime, into actions: inout [ReconcileAction]) {
         if let written = writtenStatus {
             if written == status { return }
             if !status.differsStructurally(from: written), let at = statusWrittenAt,
@@ -244,13 +245,15 @@ public struct Reconciler: Sendable {
     }
 
     func condition(
-        _ type: QueueCondition.Kind, _ status: QueueCondition.Status, _ reason: String, _ message: String,
+        _ type: String, _ status: Condition.Status, _ reason: String, _ message: String,
         generation: Int64, now: ScalingTime
-    ) -> QueueCondition {
+    ) -> Condition {
         let previous = writtenStatus?.condition(type)
-        let since = previous.flatMap { $0.status == status ? $0.lastTransitionTime : nil } ?? now
-        return QueueCondition(
-            type: type, status: status, reason: reason, message: message, lastTransitionTime: since,
-            observedGeneration: generation)
+        let since =
+            previous.flatMap { $0.status == status ? $0.lastTransitionTime : nil }
+            ?? RFC3339.format(milliseconds: now.milliseconds)
+        return Condition(
+            type: type, status: status, observedGeneration: generation, lastTransitionTime: since, reason: reason,
+            message: message)
     }
 }

@@ -1,26 +1,27 @@
+import BuraqAPI
 import BuraqQueue
 import BuraqScaling
 import Logging
 
 /// Conditions and log lines: the sentences a person reads, with the numbers behind them.
 extension Reconciler {
-    func conditions(for poll: Poll, replicas: Int32?, retryIn: Duration, now: ScalingTime) -> [QueueCondition] {
+    func conditions(for poll: Poll, replicas: Int32?, retryIn: Duration, now: ScalingTime) -> [Condition] {
         let target = poll.target
         let generation = target.generation
         let retry = " Retrying in \(Self.seconds(retryIn))."
         let workload = "\(target.scaleTargetName)"
-        var result: [QueueCondition] = []
+        var result: [Condition] = []
 
         // Ready: the queue is read and the workload managed.
         if let first = poll.problems.first(where: { $0.code != .workersCrashing }) {
             let hold = replicas.map { " Holding \($0) \($0 == 1 ? "replica" : "replicas")." } ?? ""
             result.append(
-                condition(.ready, .false, first.code.rawValue, first.message + hold + retry, generation: generation, now: now))
+                condition(TaskQueueCondition.ready, .false, first.code.rawValue, first.message + hold + retry, generation: generation, now: now))
         } else {
             let count = replicas.map { "\($0)" } ?? "?"
             result.append(
                 condition(
-                    .ready, .true, "Reconciled",
+                    TaskQueueCondition.ready, .true, "Reconciled",
                     "Reading queue '\(target.queue)' every \(target.pollingIntervalSeconds)s and scaling \(workload) (\(count) replicas)",
                     generation: generation, now: now))
         }
@@ -29,7 +30,7 @@ extension Reconciler {
         if target.settings.paused {
             result.append(
                 condition(
-                    .active, .false, "Paused",
+                    TaskQueueCondition.active, .false, "Paused",
                     "spec.paused is true: workers take no tasks and the replica count is held; set it to false to resume",
                     generation: generation, now: now))
         } else if let stats = poll.stats {
@@ -41,52 +42,52 @@ extension Reconciler {
                 if value > target.scaling.activationThreshold || (reading.inFlight ?? 0) > 0 {
                     result.append(
                         condition(
-                            .active, .true, "QueueHasWork",
+                            TaskQueueCondition.active, .true, "QueueHasWork",
                             "\(figures); activation threshold \(target.scaling.activationThreshold)",
                             generation: generation, now: now))
                 } else {
                     result.append(
                         condition(
-                            .active, .false, "QueueIdle",
+                            TaskQueueCondition.active, .false, "QueueIdle",
                             "\(figures) is not above activation threshold \(target.scaling.activationThreshold) and nothing is in flight",
                             generation: generation, now: now))
                 }
             } else {
                 result.append(
                     condition(
-                        .active, .unknown, "MetricsUnavailable",
+                        TaskQueueCondition.active, .unknown, "MetricsUnavailable",
                         "\(metric) unknown: Redis reports no lag for the group (entries were deleted or the group was moved with XGROUP SETID)",
                         generation: generation, now: now))
             }
         } else {
             result.append(
-                condition(.active, .unknown, "MetricsUnavailable", "The queue could not be read", generation: generation, now: now))
+                condition(TaskQueueCondition.active, .unknown, "MetricsUnavailable", "The queue could not be read", generation: generation, now: now))
         }
 
         // ScalingLimited: the decision's own reason and sentence.
         if let decision = poll.decision {
             result.append(
                 condition(
-                    .scalingLimited, decision.isLimited ? .true : .false, decision.reason.rawValue, decision.message,
+                    TaskQueueCondition.scalingLimited, decision.isLimited ? .true : .false, decision.reason.rawValue, decision.message,
                     generation: generation, now: now))
         } else if target.settings.paused {
             result.append(
-                condition(.scalingLimited, .false, "Paused", "Not scaling while paused", generation: generation, now: now))
+                condition(TaskQueueCondition.scalingLimited, .false, "Paused", "Not scaling while paused", generation: generation, now: now))
         } else {
             let reason = poll.problems.first?.code.rawValue ?? "NoDecision"
             result.append(
                 condition(
-                    .scalingLimited, .unknown, reason, "No decision: the workload's scale could not be read",
+                    TaskQueueCondition.scalingLimited, .unknown, reason, "No decision: the workload's scale could not be read",
                     generation: generation, now: now))
         }
 
         // Degraded: anything a person should look at.
         if let first = poll.problems.first {
             let all = poll.problems.map(\.message).joined(separator: " ")
-            result.append(condition(.degraded, .true, first.code.rawValue, all + retry, generation: generation, now: now))
+            result.append(condition(TaskQueueCondition.degraded, .true, first.code.rawValue, all + retry, generation: generation, now: now))
         } else {
             result.append(
-                condition(.degraded, .false, "AsExpected", "No problems in the last poll", generation: generation, now: now))
+                condition(TaskQueueCondition.degraded, .false, "AsExpected", "No problems in the last poll", generation: generation, now: now))
         }
         return result
     }

@@ -1,10 +1,11 @@
+import BuraqAPI
 import Logging
 import Synchronization
 
 /// Where statuses and Events go: the Kubernetes API, or logs in local mode.
 public protocol StatusSink: Sendable {
     /// Writes a TaskQueue's status.
-    func updateStatus(_ status: QueueStatus, for key: TaskQueueKey) async -> Result<Void, ControllerError>
+    func updateStatus(_ status: TaskQueueStatus, for key: TaskQueueKey) async -> Result<Void, ControllerError>
     /// Records an Event about a TaskQueue.
     func emit(_ event: QueueEvent, for key: TaskQueueKey) async
 }
@@ -13,7 +14,7 @@ public protocol StatusSink: Sendable {
 /// `/metrics` and tests.
 public final class LoggingStatusSink: StatusSink {
     private let logger: Logger
-    private let latest = Mutex<[TaskQueueKey: QueueStatus]>([:])
+    private let latest = Mutex<[TaskQueueKey: TaskQueueStatus]>([:])
     private let recorded = Mutex<[(TaskQueueKey, QueueEvent)]>([])
 
     /// Creates a sink writing to `logger`.
@@ -22,22 +23,22 @@ public final class LoggingStatusSink: StatusSink {
     }
 
     /// The last status of every TaskQueue.
-    public var statuses: [TaskQueueKey: QueueStatus] { latest.withLock { $0 } }
+    public var statuses: [TaskQueueKey: TaskQueueStatus] { latest.withLock { $0 } }
 
     /// Every Event so far.
     public var events: [(TaskQueueKey, QueueEvent)] { recorded.withLock { $0 } }
 
-    public func updateStatus(_ status: QueueStatus, for key: TaskQueueKey) async -> Result<Void, ControllerError> {
+    public func updateStatus(_ status: TaskQueueStatus, for key: TaskQueueKey) async -> Result<Void, ControllerError> {
         latest.withLock { $0[key] = status }
         var metadata: Logger.Metadata = [
-            "taskQueue": "\(key)", "observedGeneration": "\(status.observedGeneration)",
+            "taskQueue": "\(key)", "observedGeneration": "\(status.observedGeneration ?? 0)",
         ]
         if let value = status.backlog { metadata["backlog"] = "\(value)" }
         if let value = status.replicas { metadata["replicas"] = "\(value)" }
         if let value = status.desiredReplicas { metadata["desiredReplicas"] = "\(value)" }
         if let value = status.deadLetters { metadata["deadLetters"] = "\(value)" }
-        for condition in status.conditions {
-            metadata[condition.type.rawValue.prefix(1).lowercased() + condition.type.rawValue.dropFirst()] =
+        for condition in status.conditions ?? [] {
+            metadata[condition.type.prefix(1).lowercased() + condition.type.dropFirst()] =
                 "\(condition.status.rawValue)/\(condition.reason)"
         }
         logger.debug("Updated status", metadata: metadata)
