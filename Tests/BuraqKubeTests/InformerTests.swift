@@ -89,3 +89,26 @@ struct InformerTests {
         }
     }
 }
+
+@Suite("Informer on the in-memory API")
+struct InMemoryInformerTests {
+    @Test func syncsFollowsBookmarksAndRelistsAfterExpiry() async throws {
+        let api = InMemoryKubernetesAPI(bookmarkInterval: .milliseconds(20))
+        _ = try await api.create(.deployments, namespace: "default", object: deployment("a"))
+        var machine = ReflectorStateMachine()
+        machine.initialBackoff = .milliseconds(300)
+        let informer = Informer(api: api, resource: .deployments, namespace: "default", machine: machine)
+        let run = Task { try await informer.run() }
+        defer { run.cancel() }
+        await informer.waitForSync()
+        #expect(informer.list().map(\.name) == ["a"])
+        // Bookmarks move the informer's version to the store's even without changes to deployments.
+        _ = try await api.create(.configMaps, namespace: "default", object: ["metadata": ["name": "c"]])
+        #expect(try await eventually { informer.resourceVersion == api.store.currentResourceVersion })
+        api.store.dropWatches()
+        _ = try api.store.delete(.deployments, namespace: "default", name: "a")
+        _ = try api.store.create(.deployments, namespace: "default", object: deployment("b"))
+        api.store.compact()
+        #expect(try await eventually { informer.list().map(\.name) == ["b"] })
+    }
+}
