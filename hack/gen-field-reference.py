@@ -66,6 +66,16 @@ def rows(schema, path, required=()):
             yield from rows(items, field + "[]", items.get("required", ()))
 
 
+def validations(schema):
+    """Every x-kubernetes-validations rule under schema, outermost first."""
+    yield from schema.get("x-kubernetes-validations", [])
+    for prop in schema.get("properties", {}).values():
+        yield from validations(prop)
+    for key in ("items", "additionalProperties"):
+        if isinstance(schema.get(key), dict):
+            yield from validations(schema[key])
+
+
 def tables(crd):
     version = next(v for v in crd["spec"]["versions"] if v.get("storage"))
     root = version["schema"]["openAPIV3Schema"]
@@ -73,12 +83,10 @@ def tables(crd):
     out = [f"`apiVersion: {crd['spec']['group']}/{version['name']}`, `kind: {crd['spec']['names']['kind']}`.", ""]
     out += ["| field | type | default | meaning |", "|---|---|---|---|"]
     out += list(rows(spec, "spec", spec.get("required", ())))
-    rules = [v for v in spec.get("x-kubernetes-validations", [])]
-    for name, prop in spec.get("properties", {}).items():
-        rules += prop.get("x-kubernetes-validations", [])
+    rules = list(validations(spec))
     if rules:
         out += ["", "Rules checked by the API server on every write:", ""]
-        out += [f"- {cell(v.get('message') or v['rule'])}" for v in rules]
+        out += [f"- {m}" for m in dict.fromkeys(cell(v.get("message") or v["rule"]) for v in rules)]
     if status.get("properties"):
         out += ["", "Status, written by the controller:", "", "| field | type | meaning |", "|---|---|---|"]
         for name, prop in status["properties"].items():

@@ -44,6 +44,34 @@ enum QueueScripts {
         return 1
         """)
 
+    /// Moves dead letters back to their stream as fresh tasks: KEYS dlq, stream; ARGV entryID, ...
+    /// Drops the dead-letter fields, resets `attempt` to 0, honours `priority`. Returns how many moved.
+    static let requeueDead = RedisScript(name: "requeueDead", source: """
+        local drop = {error = true, reason = true, attempts = true, failed_at = true, worker = true, original_id = true}
+        local n = 0
+        for i = 1, #ARGV do
+            local e = redis.call('XRANGE', KEYS[1], ARGV[i], ARGV[i])
+            if e[1] then
+                local f = e[1][2]
+                local out = {}
+                local stream = KEYS[2]
+                for j = 1, #f, 2 do
+                    local k, v = f[j], f[j + 1]
+                    if k == 'attempt' then v = '0' end
+                    if k == 'priority' and v ~= '' and v ~= 'default' then stream = KEYS[2] .. ':' .. v end
+                    if not drop[k] then
+                        out[#out + 1] = k
+                        out[#out + 1] = v
+                    end
+                end
+                if #out > 0 then redis.call('XADD', stream, '*', unpack(out)) end
+                redis.call('XDEL', KEYS[1], ARGV[i])
+                n = n + 1
+            end
+        end
+        return n
+        """)
+
     /// Moves due tasks to their stream: KEYS scheduled, defaultStream; ARGV nowMs, limit,
     /// taskKeyPrefix, streamPrefix. A task hash with a `priority` field goes to `<stream>:<priority>`.
     /// Returns the number of tasks moved.

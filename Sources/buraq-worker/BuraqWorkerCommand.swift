@@ -13,7 +13,7 @@ struct BuraqWorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "buraq-worker",
         abstract: "Run a Buraq worker with the demo handlers noop, sleep (payload: ms), fail (payload: probability), echo and record.",
-        discussion: "Flags fall back to the environment: REDIS_URL, BURAQ_QUEUE, BURAQ_CONCURRENCY, BURAQ_GROUP, HOSTNAME (consumer name)."
+        discussion: "Flags fall back to the environment: REDIS_URL, BURAQ_QUEUE, BURAQ_CONCURRENCY, BURAQ_GROUP, BURAQ_METRICS_PORT, HOSTNAME (consumer name)."
     )
 
     @Option(help: "Redis URL (redis://[user:password@]host:port/db). Env: REDIS_URL.")
@@ -58,8 +58,8 @@ struct BuraqWorkerCommand: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Enqueue the queue's cron schedules (buraq schedule add); each tick runs once however many workers do this.")
     var scheduler = true
 
-    @Option(help: "Port serving Prometheus /metrics and /healthz; 0 disables.")
-    var metricsPort: Int = 2112
+    @Option(help: "Port serving Prometheus /metrics and /healthz; 0 disables. Env: BURAQ_METRICS_PORT.")
+    var metricsPort: Int = Int(ProcessInfo.processInfo.environment["BURAQ_METRICS_PORT"] ?? "") ?? 2112
 
     @Option(help: "Address the metrics port binds to.")
     var metricsHost: String = "0.0.0.0"

@@ -11,7 +11,14 @@ struct Buraq: AsyncParsableCommand {
             EnqueueCommand.self,
             StatsCommand.self,
             ScheduleCommand.self,
+            ScalingCommand.self,
+            DLQCommand.self,
+            PauseCommand.self,
+            ResumeCommand.self,
+            WorkersCommand.self,
             BenchCommand.self,
+            ValidateCommand.self,
+            BenchYAMLCommand.self,
         ]
     )
 }

@@ -34,9 +34,7 @@ struct ScheduleCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            do {
-                let redis = try options.client()
-                defer { redis.close() }
+            try await options.withClient { redis in
                 let now = SystemWallClock().nowMilliseconds()
                 let schedule = CronSchedule(name: name, expression: cron, type: type, payload: Array(payload.utf8), priority: priority, createdAt: now)
                 guard try await CronStore(redis: redis, queue: options.queue).add(schedule, replace: replace) else {
@@ -44,10 +42,6 @@ struct ScheduleCommand: AsyncParsableCommand {
                 }
                 let next = try schedule.parsed().next(after: now).map(Render.time) ?? "never"
                 print("Added schedule \(name) to queue \(options.queue): '\(cron)' (UTC) enqueues \(type); next run \(next)")
-            } catch let exit as ExitCode {
-                throw exit
-            } catch {
-                throw CLIExit.report(error)
             }
         }
     }
@@ -59,9 +53,7 @@ struct ScheduleCommand: AsyncParsableCommand {
         @Option(help: "Output format: text or json.") var output: OutputFormat = .text
 
         func run() async throws {
-            do {
-                let redis = try options.client()
-                defer { redis.close() }
+            try await options.withClient { redis in
                 let (schedules, lastRuns, problems) = try await CronStore(redis: redis, queue: options.queue).list()
                 let now = SystemWallClock().nowMilliseconds()
                 switch output {
@@ -85,8 +77,6 @@ struct ScheduleCommand: AsyncParsableCommand {
                         FileHandle.standardError.write(Data("buraq: warning: schedule '\(name)' is unreadable: \(why)\n".utf8))
                     }
                 }
-            } catch {
-                throw CLIExit.report(error)
             }
         }
     }
@@ -99,17 +89,11 @@ struct ScheduleCommand: AsyncParsableCommand {
         @Argument(help: "Schedule name.") var name: String
 
         func run() async throws {
-            do {
-                let redis = try options.client()
-                defer { redis.close() }
+            try await options.withClient { redis in
                 guard try await CronStore(redis: redis, queue: options.queue).remove(name) else {
                     throw CLIExit.fail("No schedule named '\(name)' in queue \(options.queue)")
                 }
                 print("Removed schedule \(name) from queue \(options.queue)")
-            } catch let exit as ExitCode {
-                throw exit
-            } catch {
-                throw CLIExit.report(error)
             }
         }
     }

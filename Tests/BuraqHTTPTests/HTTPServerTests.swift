@@ -1,6 +1,8 @@
 import BuraqHTTP
 import BuraqTestSupport
 import Foundation
+import Logging
+import ServiceLifecycle
 import Testing
 
 /// The HTTP server on a free loopback port, driven by a plain socket client.
@@ -44,6 +46,17 @@ import Testing
         }
     }
 
+    @Test func expectContinueIsAnswered() async throws {
+        try await withServer(echoRouter) { port in
+            let client = try LoopbackHTTPClient(port: port)
+            let body = Array(repeating: UInt8(ascii: "b"), count: 4000)
+            let reply = try await client.request("POST", "/echo", headers: ["Expect": "100-continue"], body: body)
+            #expect(reply.status == 200)
+            #expect(reply.text.hasSuffix("body=" + String(repeating: "b", count: 4000)))
+            #expect(try await client.request("GET", "/healthz").status == 200)
+        }
+    }
+
     @Test func unknownPathIs404AndWrongMethodIs405WithAllow() async throws {
         try await withServer(echoRouter) { port in
             let missing = try await LoopbackHTTPClient.get(port: port, "/nope")
@@ -77,6 +90,20 @@ import Testing
             let second = HTTPServer(configuration: .init(host: "127.0.0.1", port: port), handler: echoRouter.handler)
             await #expect(throws: (any Error).self) { try await second.run() }
             await #expect(throws: (any Error).self) { try await second.listeningPort() }
+        }
+    }
+
+    @Test func gracefulShutdownClosesKeepAliveConnectionsAndReturns() async throws {
+        let server = HTTPServer(configuration: .init(host: "127.0.0.1", port: 0), handler: echoRouter.handler)
+        let group = ServiceGroup(services: [server], logger: Logger(label: "test"))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            let port = try await server.listeningPort()
+            let client = try LoopbackHTTPClient(port: port)
+            #expect(try await client.request("GET", "/healthz").status == 200)
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()  // returns although the keep-alive connection is still open
+            await #expect(throws: (any Error).self) { try await client.request("GET", "/healthz") }
         }
     }
 

@@ -76,6 +76,21 @@ final class ManualWallClock: WallClock {
         #expect(ids.count >= 2 && ids.count <= 4, "\(ids.count) runs in 3.2 s")
     }
 
+    @Test func unreadableSchedulesAreSkippedAndTheOthersRun() async throws {
+        let queue = uniqueQueue("cron")
+        let redis = try client()
+        defer { redis.close() }
+        let t0: Int64 = 1_800_000_000_000
+        let clock = ManualWallClock(t0 + 60_000)
+        try await redis.send(RedisCommand("HSET", "buraq:{\(queue)}:cron", "junk", "not json",
+                                          "badcron", #"{"name":"badcron","cron":"0 99 * * *","type":"t","payload":""}"#))
+        try await CronStore(redis: redis, queue: queue).add(CronSchedule(name: "good", expression: "* * * * *", type: "t", createdAt: t0))
+        let scheduler = try CronScheduler(redis: redis, queue: queue, clock: clock)
+        #expect(try await scheduler.tick().fired == ["good"])
+        let (_, _, problems) = try await CronStore(redis: redis, queue: queue).list()
+        #expect(problems.keys.sorted() == ["junk"])
+    }
+
     @Test func invalidSchedulesAreRefusedWithTheFieldNamed() async throws {
         let redis = try client()
         defer { redis.close() }

@@ -161,7 +161,10 @@ import Testing
             try await producer.enqueue((0..<5).map { _ in TaskRequest(type: "held") })
             try await producer.enqueue((0..<200).map { _ in TaskRequest(type: "quick") })
             try await log.wait { $0.count == 200 }
-            let stats = try await QueueInspector(redis: redis, queue: queue).stats()
+            // Acks are flushed in batches shortly after the handlers return.
+            let inspector = try QueueInspector(redis: redis, queue: queue)
+            _ = try await eventually(.seconds(10)) { try await inspector.stats().pending == 5 }
+            let stats = try await inspector.stats()
             // Finished entries were deleted; the 5 in flight are still pending and still in the stream.
             #expect(stats.pending == 5)
             #expect(stats.length == 5)
@@ -183,10 +186,12 @@ import Testing
         let redis = RedisClient(configuration: config)
         defer { redis.close() }
         var wc = WorkerConfiguration(queue: queue, consumer: "pod-abc-1", concurrency: 3)
-        wc.heartbeatInterval = .milliseconds(100)
+        wc.heartbeatInterval = .milliseconds(200)
         let keys = try QueueKeys(queue: queue)
         try await withWorker(config, wc, HandlerRegistry()) { _ in
-            try await Task.sleep(for: .milliseconds(300))
+            _ = try await eventually(.seconds(10)) {
+                try await !WorkerHeartbeat.list(redis: redis, keys: keys, now: SystemWallClock().nowMilliseconds()).isEmpty
+            }
             let live = try await WorkerHeartbeat.list(redis: redis, keys: keys, now: SystemWallClock().nowMilliseconds())
             #expect(live.map(\.id) == ["pod-abc-1"])
             #expect(live.first?.pid == Int(getpid()))

@@ -24,6 +24,27 @@ import Testing
         #expect(replies[501].array?.compactMap(\.string) == (0..<500).map { "v\($0)" })
     }
 
+    @Test func encodedPipelineRunsInOneRoundTrip() async throws {
+        let redis = try client()
+        defer { redis.close() }
+        let key = "encoded:\(UUID().uuidString)"
+        var pipeline = EncodedPipeline()
+        for i in 0..<300 {
+            pipeline.beginCommand("RPUSH", argumentCount: 3)
+            pipeline.append(key)
+            pipeline.append([UInt8]([0, UInt8(i % 256), 10]))
+        }
+        pipeline.beginCommand("LLEN", argumentCount: 2)
+        pipeline.append(key)
+        pipeline.beginCommand("NOSUCHCOMMAND", argumentCount: 1)
+        let replies = try await redis.pipeline(pipeline)
+        #expect(replies.count == 302)
+        #expect(replies[299] == .integer(300))
+        #expect(replies[300] == .integer(300))
+        #expect(replies[301].errorMessage?.contains("unknown command") == true)
+        #expect(try await redis.send("LINDEX", key, 7) == .bulk([0, 7, 10]))
+    }
+
     @Test func binaryPayloadsWithNULBytesRoundTrip() async throws {
         let redis = try client()
         defer { redis.close() }

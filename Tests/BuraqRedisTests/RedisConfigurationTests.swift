@@ -82,4 +82,23 @@ import Testing
             #expect(String(decoding: out, as: UTF8.self) == String(n))
         }
     }
+
+    @Test func encodedPipelineMatchesTheEncoder() {
+        let commands = [RedisCommand("XADD", "s", "*", "payload", [UInt8]([0, 13, 10, 255]), "n", Int64(-42)),
+                        RedisCommand("PING"), RedisCommand("SET", "k", "")]
+        var pipeline = EncodedPipeline()
+        pipeline.beginCommand("XADD", argumentCount: 7)
+        pipeline.append("s"); pipeline.append("*"); pipeline.append("payload")
+        pipeline.append([UInt8]([0, 13, 10, 255])); pipeline.append("n"); pipeline.append(Int64(-42))
+        #expect(pipeline.isComplete)
+        pipeline.append(commands[1])
+        pipeline.beginCommand("SET", argumentCount: 3)
+        #expect(!pipeline.isComplete)
+        pipeline.append("k")
+        [UInt8]().withUnsafeBufferPointer { pipeline.append($0) }
+        #expect(pipeline.isComplete)
+        #expect(pipeline.count == 3)
+        #expect(pipeline.firstCommandName == "XADD")
+        #expect(pipeline.bytes == RESPEncoder.encode(commands))
+    }
 }

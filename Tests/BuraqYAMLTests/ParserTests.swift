@@ -118,3 +118,15 @@ struct ParserTests {
         #expect(root["a"]?.tag == "tag:yaml.org,2002:str")
     }
 }
+
+struct NodePathTests {
+    @Test func findsNodesByErrorPaths() throws {
+        let text = "spec:\n  policies:\n  - value: 1\n  - value: 2\nmetadata:\n  labels:\n    app.kubernetes.io/name: x\n"
+        let root = try #require(try YAMLParser().parse(text).first?.root)
+        #expect(root.node(atPath: "spec.policies[1].value")?.mark.line == 4)
+        #expect(root.node(atPath: "metadata.labels[app.kubernetes.io/name]")?.scalar?.text == "x")
+        #expect(root.node(atPath: "spec.missing") == nil)
+        #expect(root.closestNode(toPath: "spec.missing.deeper").mark.line == 2)
+        #expect(root.closestNode(toPath: "").mark.line == 1)
+    }
+}

@@ -55,7 +55,8 @@ def quickstart_files():
 
 
 def example_files():
-    return sorted(glob.glob(os.path.join(MANIFESTS, "examples", "*.yaml")))
+    """TaskQueue examples: manifests/examples/ (the CRD's) and manifests/local/ (local mode)."""
+    return sorted(glob.glob(os.path.join(MANIFESTS, "examples", "*.yaml")) + glob.glob(os.path.join(MANIFESTS, "local", "*.yaml")))
 
 
 def require_crd():

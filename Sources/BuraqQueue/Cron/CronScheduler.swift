@@ -1,6 +1,7 @@
 import BuraqRedis
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Enqueues the due ticks of a queue's cron schedules, as a `Service`.
 ///
@@ -13,6 +14,8 @@ public final class CronScheduler: Service, Sendable {
     private let interval: Duration
     private let clock: any WallClock
     private let logger: Logger
+    /// Problems already logged (schedule name → message), so each is logged once.
+    private let reported = Mutex<[String: String]>([:])
 
     /// - Parameter interval: how often schedules are checked (a tick runs at most this late).
     public init(redis: RedisClient, queue: String, interval: Duration = .seconds(1), clock: any WallClock = SystemWallClock(),
@@ -60,10 +63,15 @@ public final class CronScheduler: Service, Sendable {
     /// Checks every schedule once and enqueues the due ones.
     public func tick() async throws(QueueError) -> TickResult {
         let now = clock.nowMilliseconds()
-        let (schedules, lastRuns, _) = try await store.list()
+        let (schedules, lastRuns, problems) = try await store.list()
         var result = TickResult(fired: [], nextTick: nil)
+        var invalid = problems
         for schedule in schedules {
-            guard let expression = try? schedule.parsed() else { continue }
+            let expression: CronExpression
+            do { expression = try schedule.parsed() } catch {
+                invalid[schedule.name] = error.message
+                continue
+            }
             if let next = expression.next(after: now) { result.nextTick = min(result.nextTick ?? next, next) }
             guard let tick = CronPlanner.dueTick(expression, lastRun: lastRuns[schedule.name], createdAt: schedule.createdAt, now: now)
             else { continue }
@@ -75,6 +83,18 @@ public final class CronScheduler: Service, Sendable {
                 ])
             }
         }
+        reportOnce(invalid)
         return result
+    }
+
+    private func reportOnce(_ invalid: [String: String]) {
+        let fresh = reported.withLock { seen -> [String: String] in
+            let new = invalid.filter { seen[$0.key] != $0.value }
+            seen = invalid
+            return new
+        }
+        for (name, problem) in fresh.sorted(by: { $0.key < $1.key }) {
+            logger.error("Skipping a cron schedule that cannot be read", metadata: ["schedule": "\(name)", "error": "\(problem)"])
+        }
     }
 }

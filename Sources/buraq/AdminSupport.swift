@@ -1,4 +1,5 @@
 import ArgumentParser
+import BuraqRedis
 import Foundation
 
 /// `--output text|json` of the admin commands.
@@ -42,5 +43,21 @@ enum Render {
         if s < 3600 { return "\(s / 60)m\(s % 60)s" }
         if s < 86_400 { return "\(s / 3600)h\(s % 3600 / 60)m" }
         return "\(s / 86_400)d\(s % 86_400 / 3600)h"
+    }
+}
+
+extension QueueOptions {
+    /// Runs `body` with a client for these options, closes it, and turns errors into the CLI's
+    /// one-line messages and exit codes (an `ExitCode` thrown by `body` passes through).
+    func withClient<T>(_ body: (RedisClient) async throws -> T) async throws -> T {
+        do {
+            let redis = try client()
+            defer { redis.close() }
+            return try await body(redis)
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            throw CLIExit.report(error)
+        }
     }
 }

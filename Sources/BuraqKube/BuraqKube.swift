@@ -1,1 +1,0 @@
-// BuraqKube: module placeholder, replaced by its implementation.

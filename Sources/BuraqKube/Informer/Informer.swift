@@ -1,0 +1,125 @@
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// A cache of one resource type kept up to date by list and watch, plus a stream of changes:
+/// client-go's shared informer, reduced to what a controller needs. Run it as a `Service`.
+///
+/// ```swift
+/// let informer = Informer(api: client, resource: .taskQueues, namespace: nil)
+/// // in a task group / ServiceGroup: try await informer.run()
+/// for await change in informer.changes { await queue.add(change.object.objectKey) }
+/// ```
+public final class Informer: Service, Sendable {
+    public let resource: GroupVersionResource
+    public let namespace: String?
+    public let labelSelector: String?
+    private let api: any KubernetesAPI
+    private let clock: any KubeClock
+    private let logger: Logger
+    private let machine: Mutex<ReflectorStateMachine>
+    private let stream: AsyncStream<ReflectorStateMachine.Change>
+    private let continuation: AsyncStream<ReflectorStateMachine.Change>.Continuation
+    private let pageSize: Int
+
+    /// Changes to the cache, in order (one consumer).
+    public var changes: AsyncStream<ReflectorStateMachine.Change> { stream }
+
+    public init(api: any KubernetesAPI, resource: GroupVersionResource, namespace: String?, labelSelector: String? = nil,
+                pageSize: Int = 500, clock: any KubeClock = SystemKubeClock(),
+                machine: ReflectorStateMachine = ReflectorStateMachine(), logger: Logger = Logger(label: "buraq.informer")) {
+        self.api = api
+        self.resource = resource
+        self.namespace = namespace
+        self.labelSelector = labelSelector
+        self.pageSize = pageSize
+        self.clock = clock
+        self.machine = Mutex(machine)
+        self.logger = logger
+        (stream, continuation) = AsyncStream.makeStream()
+    }
+
+    /// The cached object with key `namespace/name` (or `name`).
+    public func get(_ key: String) -> JSONValue? {
+        machine.withLock { $0.cache[key] }
+    }
+
+    /// Every cached object, sorted by key.
+    public func list() -> [JSONValue] {
+        machine.withLock { m in m.cache.keys.sorted().map { m.cache[$0]! } }
+    }
+
+    public var count: Int { machine.withLock { $0.cache.count } }
+    public var hasSynced: Bool { machine.withLock { $0.hasSynced } }
+    /// The resourceVersion the next watch resumes from.
+    public var resourceVersion: String? { machine.withLock { $0.resourceVersion } }
+
+    /// Waits until the first LIST has filled the cache.
+    public func waitForSync() async throws {
+        while !hasSynced { try await clock.sleep(for: .milliseconds(10)) }
+    }
+
+    /// Lists and watches until cancelled or gracefully shut down.
+    public func run() async throws {
+        defer { continuation.finish() }
+        try await cancelWhenGracefulShutdown {
+            try await self.loop()
+        }
+    }
+
+    private func loop() async throws {
+        var action = machine.withLock { $0.start() }
+        while !Task.isCancelled {
+            switch action {
+            case .list(let rv):
+                do {
+                    let list = try await api.listAll(resource, namespace: namespace, options: ListOptions(
+                        labelSelector: labelSelector, limit: rv == "0" ? nil : pageSize, resourceVersion: rv))
+                    let (changes, next) = machine.withLock { $0.listSucceeded(list) }
+                    logger.debug("Listed objects", metadata: [
+                        "resource": "\(resource)", "count": "\(list.items.count)", "resourceVersion": "\(list.resourceVersion)",
+                    ])
+                    emit(changes)
+                    action = next
+                } catch {
+                    if Task.isCancelled { return }
+                    action = machine.withLock { $0.listFailed(error) }
+                    logger.warning("Failed to list objects", metadata: ["resource": "\(resource)", "err": "\(error)"])
+                }
+            case .watch(let rv, let timeout):
+                action = await watch(from: rv, timeoutSeconds: timeout)
+            case .sleep(let duration):
+                try await clock.sleep(for: duration)
+                action = machine.withLock { $0.sleepFinished() }
+            }
+        }
+    }
+
+    private func watch(from rv: String, timeoutSeconds: Int) async -> ReflectorStateMachine.Action {
+        do {
+            let events = try await api.watch(resource, namespace: namespace, options: WatchOptions(
+                labelSelector: labelSelector, resourceVersion: rv, allowWatchBookmarks: true, timeoutSeconds: timeoutSeconds))
+            for try await event in events {
+                let (changes, next) = machine.withLock { $0.watchEvent(event) }
+                emit(changes)
+                if let next {
+                    logger.info("Watch ended by the server", metadata: [
+                        "resource": "\(resource)", "err": "\(event.error.map(String.init(describing:)) ?? "")",
+                        "resourceVersion": "\(rv)",
+                    ])
+                    return next
+                }
+            }
+            return machine.withLock { $0.watchEnded(nil) }
+        } catch {
+            if !Task.isCancelled {
+                logger.info("Watch failed", metadata: ["resource": "\(resource)", "err": "\(error)", "resourceVersion": "\(rv)"])
+            }
+            return machine.withLock { $0.watchEnded(error) }
+        }
+    }
+
+    private func emit(_ changes: [ReflectorStateMachine.Change]) {
+        for change in changes { continuation.yield(change) }
+    }
+}

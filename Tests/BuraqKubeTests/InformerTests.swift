@@ -1,0 +1,91 @@
+import BuraqKube
+import BuraqKubeFake
+import Testing
+
+@Suite("Informer against the fake API server")
+struct InformerTests {
+    private func makeInformer(_ client: KubeClient, backoff: Duration = .milliseconds(10)) -> Informer {
+        var machine = ReflectorStateMachine()
+        machine.initialBackoff = backoff
+        return Informer(api: client, resource: .deployments, namespace: "default", machine: machine)
+    }
+
+    private func lists(_ server: FakeAPIServer) -> [String] {
+        server.requests.filter { $0.hasPrefix("GET /apis/apps/v1/namespaces/default/deployments") && !$0.contains("watch=1") }
+    }
+
+    private func watches(_ server: FakeAPIServer) -> [String] {
+        server.requests.filter { $0.contains("watch=1") }
+    }
+
+    @Test func syncsAndFollowsChanges() async throws {
+        try await withFakeServer { _, client in
+            _ = try await client.create(.deployments, namespace: "default", object: deployment("a"))
+            let informer = makeInformer(client)
+            let run = Task { try await informer.run() }
+            defer { run.cancel() }
+            try await informer.waitForSync()
+            #expect(informer.list().map(\.name) == ["a"])
+            _ = try await client.create(.deployments, namespace: "default", object: deployment("b"))
+            _ = try await client.patchScale(name: "a", namespace: "default", replicas: 4)
+            _ = try await client.delete(.deployments, namespace: "default", name: "b")
+            let converged = try await eventually {
+                informer.list().map(\.name) == ["a"] && informer.get("default/a")?[path: ["spec", "replicas"]] == 4
+            }
+            #expect(converged)
+            var changes: [String] = []
+            for await change in informer.changes {
+                switch change {
+                case .added(let o): changes.append("added \(o.name!)")
+                case .updated(_, let o): changes.append("updated \(o.name!)")
+                case .deleted(let o): changes.append("deleted \(o.name!)")
+                }
+                if changes.count == 4 { break }
+            }
+            #expect(changes == ["added a", "added b", "updated a", "deleted b"])
+        }
+    }
+
+    @Test func droppedWatchResumesFromTheLastVersionWithoutRelisting() async throws {
+        try await withFakeServer { server, client in
+            let informer = makeInformer(client)
+            let run = Task { try await informer.run() }
+            defer { run.cancel() }
+            try await informer.waitForSync()
+            _ = try await client.create(.deployments, namespace: "default", object: deployment("a"))
+            #expect(try await eventually { informer.count == 1 && server.store.openWatches == 1 })
+            let version = informer.resourceVersion!
+            server.store.dropWatches()
+            _ = try await client.create(.deployments, namespace: "default", object: deployment("b"))
+            #expect(try await eventually { informer.count == 2 })
+            #expect(lists(server).count == 1)
+            #expect(watches(server).count >= 2)
+            #expect(watches(server).dropFirst().first?.contains("resourceVersion=\(version)") == true)
+        }
+    }
+
+    @Test(arguments: [false, true])
+    func expiredWatchRelistsAndConverges(httpError: Bool) async throws {
+        let configuration = FakeAPIServer.Configuration(bookmarkInterval: .seconds(60), expiredWatchAsHTTPError: httpError)
+        try await withFakeServer(configuration) { server, client in
+            _ = try await client.create(.deployments, namespace: "default", object: deployment("a"))
+            _ = try await client.create(.deployments, namespace: "default", object: deployment("b"))
+            let informer = makeInformer(client, backoff: .milliseconds(400))
+            let run = Task { try await informer.run() }
+            defer { run.cancel() }
+            try await informer.waitForSync()
+            #expect(try await eventually { server.store.openWatches == 1 })
+            // While the informer is away: changes it misses, then the history is compacted.
+            server.store.dropWatches()
+            _ = try server.store.delete(.deployments, namespace: "default", name: "a")
+            _ = try server.store.create(.deployments, namespace: "default", object: deployment("c"))
+            server.store.compact()
+            let converged = try await eventually { informer.list().map(\.name) == ["b", "c"] }
+            #expect(converged)
+            let allLists = lists(server)
+            #expect(allLists.count == 2)
+            #expect(allLists.first?.contains("resourceVersion=0") == true)
+            #expect(allLists.last?.contains("resourceVersion") == false, "The relist after 410 is a consistent read")
+        }
+    }
+}
