@@ -218,3 +218,42 @@ def test_rbac_covers_exactly_the_requests_of_an_end_to_end_run(tmp_path):
             unused.append(f"{verb} {rule['apiGroups']}/{rule['resources']}")
     assert unused == [], "granted but never used (remove them, or list them in NOT_EXERCISED with why):\n" + "\n".join(unused)
     assert any(attributes(m, p) and attributes(m, p).resource == "deployments/scale" and m == "PATCH" for m, p in recorded)
+
+
+def test_recording_proxy_passes_requests_and_watch_streams_through(tmp_path):
+    """The harness of the end-to-end test: kubectl through the proxy sees what it would see
+    directly, watch events arrive while the watch is open, and every request is recorded."""
+    import subprocess
+    import threading
+    import time
+
+    from apirecorder import RecordingProxy
+    from cluster import fake_apiserver, kubectl, write_kubeconfig
+    from conftest import require_tool
+
+    apiserver, url, direct = fake_apiserver(tmp_path)
+    try:
+        with RecordingProxy(url) as proxy:
+            proxied = write_kubeconfig(tmp_path / "proxied.kubeconfig", proxy.url)
+            kubectl(proxied, "apply", "-f", os.path.join(MANIFESTS, "00-namespace.yaml"))
+            watch = subprocess.Popen([require_tool("kubectl"), "--kubeconfig", proxied, "get", "namespaces", "--watch",
+                                      "--output-watch-events", "-o", "name", "--request-timeout=20s"],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            lines = []
+            reader = threading.Thread(target=lambda: lines.extend(watch.stdout), daemon=True)
+            reader.start()
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline and not any("buraq-system" in line for line in lines):
+                time.sleep(0.1)
+            kubectl(direct, "apply", "-f", "-", stdin="apiVersion: v1\nkind: Namespace\nmetadata:\n  name: watched-later\n")
+            while time.monotonic() < deadline and not any("watched-later" in line for line in lines):
+                time.sleep(0.1)
+            watch.terminate()
+            watch.wait(10)
+            recorded = proxy.recorded()
+    finally:
+        apiserver.stop()
+    assert any("watched-later" in line for line in lines), lines
+    verbs = {str(attributes(m, p)).split()[0] for m, p in recorded if attributes(m, p)}
+    assert {"get", "list", "watch"} <= verbs, recorded
+    assert any(m == "PATCH" or m == "POST" for m, _ in recorded), recorded
