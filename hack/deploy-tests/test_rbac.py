@@ -257,3 +257,17 @@ def test_recording_proxy_passes_requests_and_watch_streams_through(tmp_path):
     verbs = {str(attributes(m, p)).split()[0] for m, p in recorded if attributes(m, p)}
     assert {"get", "list", "watch"} <= verbs, recorded
     assert any(m == "PATCH" or m == "POST" for m, _ in recorded), recorded
+
+
+def test_end_to_end_objects_are_valid():
+    """The TaskQueue the end-to-end run applies passes the CRD's schema and CEL rules."""
+    import yaml
+
+    from conftest import CRD_PATH, require_crd
+    from crdschema import check_resource
+    require_crd()
+    with open(CRD_PATH) as f:
+        crd = yaml.safe_load(f)
+    taskqueue = next(o for o in e2e_objects(6379) if o["kind"] == "TaskQueue")
+    _, errors, _ = check_resource(taskqueue, crd)
+    assert errors == []
