@@ -22,8 +22,8 @@ final class DecodingState {
     func unknownFields() -> [YAMLError] {
         var errors: [YAMLError] = []
         for opened in openedMappings.values {
-            let path = PathFormatter.format(opened.path)
             for pair in opened.node.mapping ?? [] where !usedKeys.contains(pair.key.mark.offset) {
+                let path = PathFormatter.format(opened.path)
                 let name = pair.key.scalar?.text ?? pair.key.summary
                 errors.append(
                     YAMLError(

@@ -5,19 +5,21 @@ struct MappingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let codingPath: [any CodingKey]
     let state: DecodingState
     private let pairs: [YAMLNode.Pair]
+    /// Positions of keys in mappings larger than `searchLimit`; smaller ones are searched.
     private let index: [String: Int]
+    private static var searchLimit: Int { 16 }
 
     init(node: YAMLNode, codingPath: [any CodingKey], state: DecodingState) throws {
         guard let pairs = node.mapping else {
             throw NodeDecoding.mismatch([String: Any].self, "a mapping", node, codingPath)
         }
         var index: [String: Int] = [:]
-        index.reserveCapacity(pairs.count)
+        if pairs.count > Self.searchLimit { index.reserveCapacity(pairs.count) }
         for (position, pair) in pairs.enumerated() {
             guard let text = pair.key.scalar?.text else {
                 throw NodeDecoding.mismatch(String.self, "a scalar key", pair.key, codingPath)
             }
-            if index[text] == nil { index[text] = position }
+            if pairs.count > Self.searchLimit, index[text] == nil { index[text] = position }
         }
         self.node = node
         self.codingPath = codingPath
@@ -33,12 +35,16 @@ struct MappingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         pairs.compactMap { pair in pair.key.scalar.flatMap { Key(stringValue: $0.text) } }
     }
 
+    private func position(_ text: String) -> Int? {
+        pairs.count > Self.searchLimit ? index[text] : pairs.firstIndex { $0.key.scalar?.text == text }
+    }
+
     func contains(_ key: Key) -> Bool {
-        index[key.stringValue] != nil
+        position(key.stringValue) != nil
     }
 
     private func pair(_ key: Key) throws -> YAMLNode.Pair {
-        guard let position = index[key.stringValue] else {
+        guard let position = position(key.stringValue) else {
             throw DecodingError.keyNotFound(
                 key,
                 DecodingError.Context(
@@ -91,7 +97,7 @@ struct MappingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     func superDecoder() throws -> any Decoder {
         let superKey = Key(stringValue: "super")
-        let found = superKey.flatMap { index[$0.stringValue] }.map { pairs[$0].value }
+        let found = superKey.flatMap { position($0.stringValue) }.map { pairs[$0].value }
         let child = found ?? YAMLNode(.scalar(YAMLScalar("")), mark: node.mark)
         return NodeDecoder(node: child, codingPath: codingPath + [SuperKey()], state: state)
     }

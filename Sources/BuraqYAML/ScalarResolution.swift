@@ -38,7 +38,7 @@ enum ScalarResolution {
         } else if body.hasPrefix("0o") || body.hasPrefix("0O") {
             radix = 8
             body = body.dropFirst(2)
-        } else if body.count > 1, body.first == "0", body.allSatisfy(\.isNumber) {
+        } else if body.count > 1, body.first == "0", body.allSatisfy({ $0.isASCII && $0.isNumber }) {
             return .leadingZero
         }
         guard !body.isEmpty, body.allSatisfy({ $0.isASCII && $0.isHexDigit && $0.hexDigitValue! < radix }) else {
