@@ -98,6 +98,7 @@ def test_render_with_every_option_passes_kubernetes_validate_strict(tmp_path):
     service = next(o for o in objects if o["kind"] == "Service")
     assert monitor["spec"]["selector"]["matchLabels"].items() <= service["metadata"]["labels"].items()
     assert monitor["spec"]["endpoints"][0]["port"] == service["spec"]["ports"][0]["name"]
+    assert monitor["spec"]["endpoints"][0]["honorLabels"] is True  # the series' own namespace label
     dashboard = next(o for o in objects if o["kind"] == "ConfigMap")
     json.loads(dashboard["data"]["buraq.json"])
 
