@@ -82,3 +82,28 @@ Controller image reference.
 {{- define "buraq.image" -}}
 {{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion) }}
 {{- end }}
+
+{{/*
+The controller's RBAC rules, shared by the ClusterRole (rbac.scope cluster) and the per-namespace
+Roles (rbac.scope namespaces).
+*/}}
+{{- define "buraq.controllerRules" -}}
+- apiGroups: ["buraq.dev"]
+  resources: ["taskqueues"]
+  verbs: ["get", "list", "watch"]
+- apiGroups: ["buraq.dev"]
+  resources: ["taskqueues/status"]
+  verbs: ["get", "update", "patch"]
+- apiGroups: ["apps"]
+  resources: ["deployments"]
+  verbs: ["get"]
+- apiGroups: ["apps"]
+  resources: ["deployments/scale"]
+  verbs: ["get", "patch"]
+- apiGroups: [""]
+  resources: ["pods"]
+  verbs: ["list", "patch"]
+- apiGroups: [""]
+  resources: ["events"]
+  verbs: ["create", "patch"]
+{{- end }}
