@@ -111,7 +111,7 @@ let package = Package(
         .executableTarget(
             name: "buraq-controller",
             dependencies: [
-                "BuraqController", "BuraqQueue", "BuraqRedis",
+                "BuraqController", "BuraqQueue", "BuraqRedis", "BuraqHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -134,6 +134,11 @@ let package = Package(
         .executableTarget(
             name: "buraq-fake-apiserver",
             dependencies: ["BuraqKubeFake", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        // Kubernetes client benchmarks (docs/benchmarks.md, "Kubernetes client").
+        .executableTarget(
+            name: "buraq-kube-bench",
+            dependencies: ["BuraqKube", "BuraqKubeFake", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // Tests (Swift Testing).

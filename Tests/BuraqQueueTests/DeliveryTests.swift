@@ -186,10 +186,12 @@ import Testing
         let redis = RedisClient(configuration: config)
         defer { redis.close() }
         var wc = WorkerConfiguration(queue: queue, consumer: "pod-abc-1", concurrency: 3)
-        wc.heartbeatInterval = .milliseconds(100)
+        wc.heartbeatInterval = .milliseconds(200)
         let keys = try QueueKeys(queue: queue)
         try await withWorker(config, wc, HandlerRegistry()) { _ in
-            try await Task.sleep(for: .milliseconds(300))
+            _ = try await eventually(.seconds(10)) {
+                try await !WorkerHeartbeat.list(redis: redis, keys: keys, now: SystemWallClock().nowMilliseconds()).isEmpty
+            }
             let live = try await WorkerHeartbeat.list(redis: redis, keys: keys, now: SystemWallClock().nowMilliseconds())
             #expect(live.map(\.id) == ["pod-abc-1"])
             #expect(live.first?.pid == Int(getpid()))

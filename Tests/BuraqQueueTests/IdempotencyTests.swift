@@ -50,11 +50,11 @@ import Testing
         let redis = try client()
         defer { redis.close() }
         let producer = try Producer(redis: redis, queue: queue)
-        let first = try await producer.enqueue(keyed("short", ttl: .milliseconds(300)))
+        let first = try await producer.enqueue(keyed("short", ttl: .milliseconds(1500)))
         let ttl = try await redis.send(RedisCommand("PTTL", "buraq:{\(queue)}:idem:short")).int ?? -1
-        #expect(ttl > 0 && ttl <= 300)
+        #expect(ttl > 0 && ttl <= 1500)
         #expect(try await redis.send(RedisCommand("GET", "buraq:{\(queue)}:idem:short")).string == first)
-        try await Task.sleep(for: .milliseconds(400))
+        try await Task.sleep(for: .milliseconds(1600))
         let second = try await producer.submit([keyed("short")])[0]
         #expect(!second.isDuplicate)
         #expect(second.id != first)
