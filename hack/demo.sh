@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job on one machine: set up and build, start a private redis-server on a free port, run
-# buraq-controller in local mode with examples/local/demo.yaml, enqueue a burst, and show the
+# buraq-controller in local mode with manifests/local/demo.yaml, enqueue a burst, and show the
 # backlog and the worker count going up and back down to zero. Stops everything by PID and
 # exits by itself (about 30 s after the build).
 set -euo pipefail
@@ -34,12 +34,12 @@ redis_pid=$!
 for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.05; done
 export REDIS_URL="redis://127.0.0.1:$port"
 
-"$bin/buraq-controller" --local examples/local/demo.yaml --redis-url "$REDIS_URL" \
+"$bin/buraq-controller" --local manifests/local/demo.yaml --redis-url "$REDIS_URL" \
   --metrics-bind-address "127.0.0.1:$metrics_port" --health-probe-bind-address "127.0.0.1:$probe_port" \
   --worker-concurrency 16 --worker-log-dir "$dir/workers" 2>"$dir/controller.log" &
 controller_pid=$!
 for _ in $(seq 100); do [ "$(http_get "$probe_port" /readyz 2>/dev/null)" = "ok" ] && break; sleep 0.1; done
-echo "==> redis-server on port $port; buraq-controller (pid $controller_pid) in local mode with examples/local/demo.yaml"
+echo "==> redis-server on port $port; buraq-controller (pid $controller_pid) in local mode with manifests/local/demo.yaml"
 echo "    TaskQueue 'demo': 1 worker per 1,000 queued tasks, 0 to 4 workers, scale to zero after 5 s idle"
 echo "==> burst: 20,000 tasks that sleep 5 ms, and 10 that always fail (2 retries, then the dead-letter queue)"
 "$bin/buraq" enqueue sleep 5 --queue demo --count 20000 --quiet
