@@ -201,6 +201,8 @@ def test_rbac_covers_exactly_the_requests_of_an_end_to_end_run(tmp_path):
         if not allowed:
             forbidden.append(f"{method} {path} ({attrs})")
         used |= {(scope, index, verb) for scope, index, verb in allowed}
+    summary = sorted({f"{a.verb} {a.group or 'core'}/{a.resource}" for a in (attributes(m, p) for m, p in recorded) if a})
+    print(f"\n{len(recorded)} requests; resource requests by verb: " + ", ".join(summary))
     assert forbidden == [], "requests the RBAC rules forbid:\n" + "\n".join(forbidden)
 
     unused = []
