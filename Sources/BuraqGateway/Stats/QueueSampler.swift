@@ -40,10 +40,12 @@ public final class QueueSampler: Service, Sendable {
             }
             try? await Task.sleep(for: interval)
         }
-        state.withLock { s in
-            for continuation in s.subscribers.values { continuation.finish() }
-            s.subscribers = [:]
+        // Finish outside the lock: finishing runs onTermination, which takes the lock.
+        let subscribers = state.withLock { s in
+            defer { s.subscribers = [:] }
+            return Array(s.subscribers.values)
         }
+        for continuation in subscribers { continuation.finish() }
     }
 
     /// Takes one sample of every queue now and publishes the overview.
@@ -59,7 +61,7 @@ public final class QueueSampler: Service, Sendable {
             workers += read.workers
             summaries.append(read.summary)
         }
-        let overview = state.withLock { s -> Overview in
+        let (overview, subscribers) = state.withLock { s -> (Overview, [AsyncStream<Overview>.Continuation]) in
             var points: [String: RatePoint] = [:]
             for (index, summary) in summaries.enumerated() {
                 var history = s.histories[summary.name] ?? RateHistory()
@@ -70,9 +72,9 @@ public final class QueueSampler: Service, Sendable {
             }
             let overview = Overview(time: now, queues: summaries, workers: workers, points: points)
             s.overview = overview
-            for continuation in s.subscribers.values { continuation.yield(overview) }
-            return overview
+            return (overview, Array(s.subscribers.values))
         }
+        for continuation in subscribers { continuation.yield(overview) }
         return overview
     }
 
