@@ -14,6 +14,7 @@ public final class QueueSampler: Service, Sendable {
     private let directory: QueueDirectory
     private let clock: any WallClock
     private let logger: Logger
+    private let statusFile: ControllerStatusFile?
     private let state = Mutex(State())
 
     private struct State {
@@ -24,7 +25,9 @@ public final class QueueSampler: Service, Sendable {
     }
 
     public init(redis: RedisClient, directory: QueueDirectory, interval: Duration = .seconds(1), group: String = "buraq",
-                clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "buraq.gateway.sampler")) {
+                clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "buraq.gateway.sampler"),
+                statusFile: ControllerStatusFile? = nil) {
+        self.statusFile = statusFile
         self.redis = redis
         self.directory = directory
         self.interval = interval
@@ -130,8 +133,10 @@ public final class QueueSampler: Service, Sendable {
         }
         let failed = beats.reduce(Int64(0)) { $0 + Int64($1.failed) }
         let maxBacklog = config["maxBacklog"].flatMap { Int64($0) } ?? 0
-        let summary = QueueSummary(name: queue, stats: stats, paused: settings.paused, maxBacklog: maxBacklog,
+        var summary = QueueSummary(name: queue, stats: stats, paused: settings.paused, maxBacklog: maxBacklog,
                                    workers: beats.count, rates: rates(of: queue))
+        // Cached by modification time; a missing or bad file was reported at start.
+        summary.controller = (try? statusFile?.statuses())?[queue]
         return (summary, CounterSample(time: now, added: added, acknowledged: acknowledged, failed: failed),
                 beats.map { WorkerSummary(queue: queue, $0) })
     }
