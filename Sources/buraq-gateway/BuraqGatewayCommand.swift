@@ -54,6 +54,9 @@ struct BuraqGatewayCommand: AsyncParsableCommand {
     @Option(help: "Consumer group whose lag and pending are reported.")
     var group: String = "buraq"
 
+    @Option(help: "File holding `kubectl get taskqueues -A -o json`, read again when it changes: the dashboard shows the controller's decisions.")
+    var taskqueueStatusFile: String?
+
     @Option(help: "Redis connections for enqueues.")
     var enqueueConnections: Int = 2
 
@@ -109,6 +112,12 @@ struct BuraqGatewayCommand: AsyncParsableCommand {
         config.defaultMaxBacklog = maxBacklog
         config.group = group
         config.enqueueConnections = enqueueConnections
+        config.taskQueueStatusFile = taskqueueStatusFile
+        if let taskqueueStatusFile {
+            do { _ = try ControllerStatusFile(path: taskqueueStatusFile).statuses() } catch {
+                logger.warning("Cannot read the TaskQueue status file yet", metadata: ["file": "\(taskqueueStatusFile)", "error": "\(error)"])
+            }
+        }
         let gateway = Gateway(configuration: config, redis: try RedisConfiguration(url: redisURL), logger: logger)
         defer { gateway.close() }
         logger.info("Starting the gateway", metadata: [

@@ -39,7 +39,8 @@ public final class Gateway: Sendable {
         limiter = ClientRateLimiter(rate: configuration.rateLimit, burst: configuration.rateBurst, clock: clock)
         directory = QueueDirectory(redis: self.redis, clock: clock)
         let sampler = QueueSampler(redis: self.redis, directory: directory, interval: configuration.sampleInterval,
-                                   group: configuration.group, clock: clock, logger: logger)
+                                   group: configuration.group, clock: clock, logger: logger,
+                                   statusFile: configuration.taskQueueStatusFile.map(ControllerStatusFile.init(path:)))
         self.sampler = sampler
         gate = BackpressureGate(redis: self.redis, defaultMaxBacklog: configuration.defaultMaxBacklog,
                                 refreshMilliseconds: configuration.backlogRefreshMilliseconds, clock: clock,
