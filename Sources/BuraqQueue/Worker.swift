@@ -45,6 +45,10 @@ public final class Worker: Service, Sendable {
     private struct InFlight {
         var key: EntryKey
         var started: ContinuousClock.Instant
+        /// With a task timeout: the handler's task, cancelled by ``deadlineLoop()`` at `deadline`.
+        var handler: Task<Void, any Error>?
+        var deadline: ContinuousClock.Instant?
+        var timedOut = false
     }
 
     private struct WorkerState {
@@ -131,6 +135,7 @@ public final class Worker: Service, Sendable {
             background.addTask { await self.heartbeatLoop() }
             background.addTask { await self.reclaimLoop() }
             background.addTask { await self.leaseLoop() }
+            background.addTask { await self.deadlineLoop() }
             if configuration.followQueueConfig { background.addTask { await self.configLoop() } }
             await withDiscardingTaskGroup { running in
                 await self.fetchLoop(into: &running)
@@ -277,7 +282,7 @@ public final class Worker: Service, Sendable {
         for (i, entry) in entries.enumerated() {
             let token = first + i
             running.addTask {
-                let succeeded = await self.process(entry, current)
+                let succeeded = await self.process(entry, current, token: token)
                 self.state.withLock { s in
                     s.inFlight.removeValue(forKey: token)
                     if succeeded { s.counters.processed += 1 }
@@ -334,7 +339,7 @@ public final class Worker: Service, Sendable {
     // MARK: - Running one task
 
     /// Runs one entry's handler and finishes the entry; true when the handler succeeded.
-    private func process(_ entry: Fetched, _ current: WorkerSettings) async -> Bool {
+    private func process(_ entry: Fetched, _ current: WorkerSettings, token: Int) async -> Bool {
         let id = entry.key.id
         var task: BuraqTask
         switch entry.body {
@@ -369,7 +374,7 @@ public final class Worker: Service, Sendable {
         }
         do {
             if let timeout = current.taskTimeout {
-                try await Self.run(handler, task, timeout: timeout)
+                try await run(handler, task, timeout: timeout, token: token)
             } else {
                 try await handler(task)
             }
@@ -415,17 +420,50 @@ public final class Worker: Service, Sendable {
         return false
     }
 
-    /// Runs a handler with a deadline: at the deadline the handler's task is cancelled and the
-    /// attempt fails with ``TaskTimeoutError``.
-    private static func run(_ handler: @escaping TaskHandler, _ task: BuraqTask, timeout: Duration) async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await handler(task) }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                throw TaskTimeoutError(taskID: task.id, timeout: timeout)
+    /// Runs a handler with a deadline: at the deadline ``deadlineLoop()`` cancels the handler's
+    /// task and the attempt fails with ``TaskTimeoutError`` (once the handler has returned).
+    /// One shared watchdog instead of a timer per task: a timer per task costs more than a no-op handler.
+    private func run(_ handler: @escaping TaskHandler, _ task: BuraqTask, timeout: Duration, token: Int) async throws {
+        let run = Task { try await handler(task) }
+        let deadline = ContinuousClock.now + timeout
+        state.withLock { s in
+            s.inFlight[token]?.handler = run
+            s.inFlight[token]?.deadline = deadline
+        }
+        func timedOut() -> Bool {
+            state.withLock { s in
+                let timedOut = s.inFlight[token]?.timedOut ?? false
+                s.inFlight[token]?.handler = nil
+                s.inFlight[token]?.deadline = nil
+                return timedOut
             }
-            defer { group.cancelAll() }
-            try await group.next()
+        }
+        do {
+            try await withTaskCancellationHandler { try await run.value } onCancel: { run.cancel() }
+        } catch {
+            if timedOut() { throw TaskTimeoutError(taskID: task.id, timeout: timeout) }
+            throw error
+        }
+        if timedOut() { throw TaskTimeoutError(taskID: task.id, timeout: timeout) }
+    }
+
+    /// Cancels handlers past their deadline. Checks every 1/20 of the task timeout (1–50 ms), so
+    /// a timeout fires at most that much late; runs until the worker stopped and no handler runs.
+    private func deadlineLoop() async {
+        while !Task.isCancelled && !(isStopping && slots.inUse == 0) {
+            let timeout = settings.taskTimeout ?? .seconds(1)
+            try? await Task.sleep(for: min(max(timeout / 20, .milliseconds(1)), .milliseconds(50)))
+            let now = ContinuousClock.now
+            let expired = state.withLock { s -> [Task<Void, any Error>] in
+                var expired: [(token: Int, handler: Task<Void, any Error>)] = []
+                for (token, entry) in s.inFlight {
+                    guard let deadline = entry.deadline, deadline <= now, !entry.timedOut, let handler = entry.handler else { continue }
+                    expired.append((token, handler))
+                }
+                for e in expired { s.inFlight[e.token]?.timedOut = true }
+                return expired.map(\.handler)
+            }
+            for handler in expired { handler.cancel() }
         }
     }
 
