@@ -40,7 +40,9 @@ public enum TaskQueueManifest: Sendable {
         guard result.isTaskQueue else { return result }
         do {
             let (taskQueue, unknown) = try decoder.decodeReportingUnknownFields(TaskQueue.self, from: root, file: file)
-            var problems = unknown.filter { !$0.path.hasPrefix("metadata.") && !$0.path.hasPrefix("status") }
+            // metadata holds fields the API server owns (ownerReferences, managedFields…) and
+            // status belongs to the controller: only the user's part is held to the schema.
+            var problems = unknown.filter { !$0.path.hasPrefix("metadata.") && !$0.path.hasPrefix("status.") }
             problems += quantityProblems(root, file: file)
             for error in taskQueue.validationErrors() {
                 problems.append(

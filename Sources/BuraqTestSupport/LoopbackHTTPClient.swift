@@ -62,6 +62,22 @@ public final class LoopbackHTTPClient: @unchecked Sendable {
         }
     }
 
+    /// Sends a GET and returns everything read (head and raw body, chunk framing included) once
+    /// `done` is true of it; for streamed replies such as Server-Sent Events. The connection
+    /// serves no further requests.
+    public func readStream(_ target: String, headers: [String: String] = [:],
+                           until done: @escaping @Sendable (String) -> Bool) async throws -> String {
+        try await onThread {
+            try self.lock.withLock {
+                var text = "GET \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                for (k, v) in headers { text += "\(k): \(v)\r\n" }
+                try self.sendAll(Array((text + "\r\n").utf8))
+                while !done(String(decoding: self.buffer, as: UTF8.self)) { try self.fill() }
+                return String(decoding: self.buffer, as: UTF8.self)
+            }
+        }
+    }
+
     private func sendAll(_ bytes: [UInt8]) throws {
         var sent = 0
         while sent < bytes.count {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BuraqController
+import BuraqHTTP
 import BuraqQueue
 import BuraqRedis
 import Foundation
@@ -105,25 +106,35 @@ struct RunCommand: AsyncParsableCommand {
     {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if metricsBindAddress != "0" {
-            let server = try EndpointServer(
-                address: metricsBindAddress,
-                routes: ["/metrics": { .init(contentType: "text/plain; version=0.0.4; charset=utf-8", body: metrics.render()) }],
-                logger: logger)
-            services.append(.init(service: server))
+            var router = HTTPRouter()
+            router.get("/metrics") { _ in
+                HTTPResponse(
+                    status: 200, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")],
+                    body: Array(metrics.render().utf8))
+            }
+            services.append(.init(service: try Self.server(metricsBindAddress, router, logger)))
         }
         if healthProbeBindAddress != "0" {
-            let server = try EndpointServer(
-                address: healthProbeBindAddress,
-                routes: [
-                    "/healthz": { .init(body: "ok\n") },
-                    "/readyz": {
-                        controller.isSynced ? .init(body: "ok\n") : .init(status: 503, body: "TaskQueues not synced yet\n")
-                    },
-                ],
-                logger: logger)
-            services.append(.init(service: server))
+            var router = HTTPRouter()
+            router.get("/healthz") { _ in .text("ok\n") }
+            router.get("/readyz") { _ in
+                controller.isSynced ? .text("ok\n") : .text("TaskQueues not synced yet\n", status: 503)
+            }
+            services.append(.init(service: try Self.server(healthProbeBindAddress, router, logger)))
         }
         return services
+    }
+
+    /// A server on `address` (`:8080`, `127.0.0.1:8080`).
+    static func server(_ address: String, _ router: HTTPRouter, _ logger: Logger) throws -> HTTPServer {
+        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
+            (0...65535).contains(port)
+        else { throw ValidationError("Bind address '\(address)' is not [host]:port, e.g. :8080") }
+        let host = String(address[..<colon])
+        logger.info("Serving endpoints", metadata: ["address": "\(address)"])
+        return HTTPServer(
+            configuration: .init(host: host.isEmpty ? "0.0.0.0" : host, port: port), logger: logger,
+            handler: router.handler)
     }
 
     func resolveWorkerPath() throws -> String {

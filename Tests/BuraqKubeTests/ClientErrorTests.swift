@@ -183,3 +183,22 @@ struct ClientErrorTests {
         #expect(refilled == 18)
     }
 }
+
+@Suite("TLS")
+struct TLSTests {
+    @Test func httpsAgainstAPlainServerFailsTheHandshake() async throws {
+        let server = try await FakeAPIServer.start()
+        let https = "https://127.0.0.1:\(server.port)"
+        for tls in [TLSOptions(), TLSOptions(caData: Array("-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n".utf8))] {
+            let client = KubeClient(configuration: ClientConfiguration(server: https, tls: tls, retry: .never))
+            do {
+                _ = try await client.list(.deployments, namespace: "default")
+                Issue.record("TLS to a plain HTTP server succeeded")
+            } catch let error as KubeClientError {
+                #expect(error.code == .tls, "\(error)")
+            }
+            client.shutdown()
+        }
+        await server.shutdown()
+    }
+}

@@ -255,3 +255,42 @@ struct ClientOperationTests {
         }
     }
 }
+
+@Suite("Watch streams: flow control and ending")
+struct WatchFlowTests {
+    @Test func slowReaderPausesTheTransferAndLosesNothing() async throws {
+        let server = try await FakeAPIServer.start()
+        for i in 0..<300 {
+            _ = try server.store.create(.deployments, namespace: "default", object: deployment(String(format: "d%03d", i)))
+        }
+        // 4 KiB of unread body pauses the transfer (the default is 4 MiB).
+        let transport = CurlTransport(baseURL: server.url, streamBufferLimit: 4096)
+        let client = KubeClient(configuration: ClientConfiguration(server: server.url), transport: transport)
+        let events = try await client.watch(.deployments, namespace: "default",
+                                            options: WatchOptions(allowWatchBookmarks: false, timeoutSeconds: 30))
+        var names: [String] = []
+        for try await event in events {
+            if names.isEmpty { try await Task.sleep(for: .milliseconds(200)) }  // let the unread bytes pile up
+            #expect(event.type == .added)
+            names.append(event.object.name ?? "")
+            if names.count == 300 { break }
+        }
+        #expect(names == (0..<300).map { String(format: "d%03d", $0) })
+        transport.shutdown()
+        await server.shutdown()
+    }
+
+    @Test func droppingAWatchEndsItOnTheServer() async throws {
+        try await withFakeServer(FakeAPIServer.Configuration(bookmarkInterval: .milliseconds(20))) { server, client in
+            do {
+                let events = try await client.watch(.deployments, namespace: "default", options: WatchOptions(timeoutSeconds: 60))
+                var iterator = events.makeAsyncIterator()
+                _ = try await iterator.next()
+                #expect(server.store.openWatches == 1)
+            }
+            #expect(try await eventually { server.store.openWatches == 0 })
+        }
+    }
+}
+
+import Foundation
