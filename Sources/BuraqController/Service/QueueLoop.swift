@@ -18,6 +18,7 @@ struct QueueLoop: Sendable {
     func run() async {
         let state = State(Reconciler(key: handle.key, configuration: environment.reconciler))
         while !Task.isCancelled && !handle.isDeleted {
+            let started = ContinuousClock.now
             var wait: Duration = .seconds(1)
             if environment.mayWrite() {
                 // Each poll runs in a short-lived child task: its async frames are freed when it
@@ -29,7 +30,9 @@ struct QueueLoop: Sendable {
                 }
             }
             // A standby (not the leader) reads nothing and writes nothing.
-            do { try await Task.sleep(for: wait) } catch { break }
+            // The interval runs from poll start to poll start (a slow poll does not stretch it).
+            let next = started + wait
+            do { try await Task.sleep(until: max(next, ContinuousClock.now + .milliseconds(10)), clock: .continuous) } catch { break }
         }
         if handle.isDeleted { environment.observer.forget(handle.key, queue: state.lastQueue ?? "") }
     }
