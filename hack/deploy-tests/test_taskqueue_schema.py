@@ -111,6 +111,10 @@ def test_every_taskqueue_in_manifests_validates():
     found = taskqueues()
     assert any("quickstart" in path for path, _ in found)
     for path, obj in found:
+        if "/manifests/local/" in path and "redis" not in obj.get("spec", {}):
+            # Local mode fills spec.redis from the controller's --redis-url (the demo's port is
+            # chosen at run time); on a cluster the field is required, so check it as filled in.
+            obj = {**obj, "spec": {**obj["spec"], "redis": {"address": "127.0.0.1:6379"}}}
         _, errors, _ = check_resource(obj, definition)
         assert errors == [], f"{path}: {obj['metadata']['name']}: {errors}"
 
