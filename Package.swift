@@ -18,10 +18,12 @@ let package = Package(
         .library(name: "BuraqHTTP", targets: ["BuraqHTTP"]),
         .library(name: "BuraqMetrics", targets: ["BuraqMetrics"]),
         .library(name: "BuraqController", targets: ["BuraqController"]),
+        .library(name: "BuraqGateway", targets: ["BuraqGateway"]),
         .executable(name: "buraq", targets: ["buraq"]),
         .executable(name: "buraq-worker", targets: ["buraq-worker"]),
         .executable(name: "buraq-controller", targets: ["buraq-controller"]),
         .executable(name: "buraq-fake-apiserver", targets: ["buraq-fake-apiserver"]),
+        .executable(name: "buraq-gateway", targets: ["buraq-gateway"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -87,6 +89,17 @@ let package = Package(
             name: "BuraqMetrics",
             dependencies: ["BuraqQueue", "BuraqHTTP", .product(name: "Prometheus", package: "swift-prometheus")]
         ),
+        // HTTP gateway in front of the queue: enqueue, read/admin API, dashboard, Server-Sent Events.
+        .target(
+            name: "BuraqGateway",
+            dependencies: [
+                "BuraqQueue", "BuraqRedis", "BuraqHTTP", "BuraqMetrics",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.embedInCode("Resources/dashboard.html"), .embedInCode("Resources/openapi.yaml")]
+        ),
 
         // Executables: argument parsing and wiring only.
         .executableTarget(
@@ -112,6 +125,15 @@ let package = Package(
             name: "buraq-controller",
             dependencies: [
                 "BuraqController", "BuraqKube", "BuraqQueue", "BuraqRedis", "BuraqHTTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "buraq-gateway",
+            dependencies: [
+                "BuraqGateway", "BuraqQueue", "BuraqRedis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -158,6 +180,13 @@ let package = Package(
             dependencies: [
                 "BuraqController", "BuraqAPI", "BuraqKube", "BuraqKubeFake", "BuraqQueue", "BuraqRedis", "BuraqScaling",
                 "BuraqTestSupport",
+            ]
+        ),
+        .testTarget(
+            name: "BuraqGatewayTests",
+            dependencies: [
+                "BuraqGateway", "BuraqHTTP", "BuraqQueue", "BuraqRedis", "BuraqYAML", "BuraqTestSupport",
+                .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(name: "BuraqScalingTests", dependencies: ["BuraqScaling"], resources: [.copy("Fixtures")]),

@@ -12,6 +12,10 @@ public struct HTTPRequest: Sendable {
     public var headers: [(name: String, value: String)]
     /// The request body.
     public var body: [UInt8]
+    /// Values of the `{name}` segments of the route pattern that matched (set by ``HTTPRouter``).
+    public var pathParameters: [String: String] = [:]
+    /// The peer's IP address, when the server knows it.
+    public var remoteAddress: String?
 
     public init(method: String, path: String, queryItems: [(name: String, value: String)] = [],
                 headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
@@ -37,6 +41,9 @@ public struct HTTPRequest: Sendable {
                   headers: headers, body: body)
     }
 
+    /// The value of path parameter `name` (see ``HTTPRouter``), or an empty string.
+    public func parameter(_ name: String) -> String { pathParameters[name] ?? "" }
+
     /// The first value of query parameter `name`.
     public func query(_ name: String) -> String? { queryItems.first { $0.name == name }?.value }
 
@@ -49,6 +56,8 @@ public struct HTTPRequest: Sendable {
     public var bodyText: String { String(decoding: body, as: UTF8.self) }
 
     private static func decode(_ text: Substring, plus: Bool) -> String {
+        // Most paths and values need no decoding: skip Foundation's work for them.
+        if !text.utf8.contains(where: { $0 == UInt8(ascii: "%") || (plus && $0 == UInt8(ascii: "+")) }) { return String(text) }
         let s = plus ? text.replacingOccurrences(of: "+", with: " ") : String(text)
         return s.removingPercentEncoding ?? s
     }

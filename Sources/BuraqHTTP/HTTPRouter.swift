@@ -1,20 +1,38 @@
-/// Routes requests by method and exact path to handlers.
+/// Handles one request. Handlers do not throw: turn failures into a response (e.g. status 500).
+public typealias HTTPHandler = @Sendable (HTTPRequest) async -> HTTPResponse
+/// Routes requests by method and path to handlers.
 ///
-/// Unknown paths get 404; a known path with another method gets 405 with an `Allow` header;
-/// `HEAD` is answered by the `GET` route (the server drops the body).
+/// A path is either exact (`/metrics`) or a pattern whose `{name}` segments match any one
+/// non-empty segment (`/v1/queues/{queue}/tasks`); the handler reads them with
+/// ``HTTPRequest/parameter(_:)``. Exact paths win over patterns; patterns are tried in the
+/// order added. Unknown paths get 404; a known path with another method gets 405 with an `Allow`
+/// header; `HEAD` is answered by the `GET` route (the server drops the body).
 ///
 /// ```swift
 /// var router = HTTPRouter()
 /// router.get("/healthz") { _ in .text("ok\n") }
+/// router.get("/items/{id}") { request in .text(request.parameter("id")) }
 /// let server = HTTPServer(configuration: .init(port: 8080), handler: router.handler)
 /// ```
 public struct HTTPRouter: Sendable {
     private var routes: [String: [String: HTTPHandler]] = [:]
+    /// Paths with `{name}` segments, split into segments, in the order added.
+    private var patterns: [(path: String, segments: [Substring])] = []
 
     public init() {}
 
-    /// Adds a handler for `method` (e.g. `POST`) on `path` (e.g. `/tasks`), replacing an earlier one.
+    /// Every route as (method, path pattern), sorted by path then method.
+    public var routeList: [(method: String, path: String)] {
+        routes.flatMap { path, byMethod in byMethod.keys.map { (method: $0, path: path) } }
+            .sorted { ($0.path, $0.method) < ($1.path, $1.method) }
+    }
+
+    /// Adds a handler for `method` (e.g. `POST`) on `path` (e.g. `/tasks` or `/tasks/{id}`),
+    /// replacing an earlier one.
     public mutating func add(_ method: String, _ path: String, _ handler: @escaping HTTPHandler) {
+        if routes[path] == nil && path.contains("{") {
+            patterns.append((path, path.split(separator: "/", omittingEmptySubsequences: false)))
+        }
         routes[path, default: [:]][method.uppercased()] = handler
     }
 
@@ -26,9 +44,11 @@ public struct HTTPRouter: Sendable {
 
     /// Answers one request.
     public func handle(_ request: HTTPRequest) async -> HTTPResponse {
-        guard let byMethod = routes[request.path] else {
+        var request = request
+        guard let route = match(&request) else {
             return .text("Not found: \(request.path)\n", status: 404)
         }
+        let byMethod = routes[route] ?? [:]
         if let handler = byMethod[request.method] ?? (request.method == "HEAD" ? byMethod["GET"] : nil) {
             return await handler(request)
         }
@@ -37,6 +57,31 @@ public struct HTTPRouter: Sendable {
         var response = HTTPResponse.text("Method \(request.method) not allowed on \(request.path)\n", status: 405)
         response.headers.append(("Allow", allowed.sorted().joined(separator: ", ")))
         return response
+    }
+
+    /// The route pattern that matches the request's path, filling in its path parameters.
+    private func match(_ request: inout HTTPRequest) -> String? {
+        if routes[request.path] != nil { return request.path }
+        guard !patterns.isEmpty else { return nil }
+        let segments = request.path.split(separator: "/", omittingEmptySubsequences: false)
+        for pattern in patterns where pattern.segments.count == segments.count {
+            var parameters: [String: String] = [:]
+            var matched = true
+            for (expected, actual) in zip(pattern.segments, segments) {
+                if expected.first == "{" && expected.last == "}" {
+                    if actual.isEmpty { matched = false; break }
+                    parameters[String(expected.dropFirst().dropLast())] = String(actual)
+                } else if expected != actual {
+                    matched = false
+                    break
+                }
+            }
+            if matched {
+                request.pathParameters = parameters
+                return pattern.path
+            }
+        }
+        return nil
     }
 
     /// This router as a server handler.

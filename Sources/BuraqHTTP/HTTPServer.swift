@@ -127,6 +127,7 @@ public final class HTTPServer: Service, Sendable {
     }
 
     private func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async {
+        let remoteAddress = connection.channel.remoteAddress?.ipAddress
         do {
             try await connection.executeThenClose { inbound, outbound in
                 var head: HTTPRequestHead?
@@ -151,12 +152,15 @@ public final class HTTPServer: Service, Sendable {
                     case .end:
                         guard let h = head else { continue }
                         head = nil
-                        let request = HTTPRequest(method: h.method.rawValue, target: h.uri,
+                        var request = HTTPRequest(method: h.method.rawValue, target: h.uri,
                                                   headers: h.headers.map { (name: $0.name, value: $0.value) }, body: body)
+                        request.remoteAddress = remoteAddress
                         let response = tooLarge
                             ? HTTPResponse.text("Request body over \(configuration.maxBodyBytes) bytes\n", status: 413)
                             : await handler(request)
-                        let keepAlive = h.isKeepAlive && !tooLarge && !Task.isCancelled
+                        // A stream without chunked encoding (HTTP/1.0) ends by closing the connection.
+                        let streamCloses = response.stream != nil && !(h.version.major == 1 && h.version.minor >= 1)
+                        let keepAlive = h.isKeepAlive && !tooLarge && !streamCloses && !Task.isCancelled
                         try await write(response, for: h, keepAlive: keepAlive, to: outbound)
                         if !keepAlive { return }
                     }
@@ -173,12 +177,29 @@ public final class HTTPServer: Service, Sendable {
         for (name, value) in response.headers where name.lowercased() != "content-length" && name.lowercased() != "connection" {
             headers.add(name: name, value: value)
         }
-        headers.replaceOrAdd(name: "Content-Length", value: "\(response.body.count)")
+        let streamer = request.method == .HEAD ? nil : response.stream
+        if streamer == nil {
+            headers.replaceOrAdd(name: "Content-Length", value: "\(response.body.count)")
+        }
         headers.replaceOrAdd(name: "Connection", value: keepAlive ? "keep-alive" : "close")
         let head = HTTPResponseHead(version: request.version, status: HTTPResponseStatus(statusCode: response.status), headers: headers)
+        guard let streamer else {
+            // One write for the whole response: one hop to the event loop, one flush.
+            var parts: [HTTPServerResponsePart] = [.head(head)]
+            if request.method != .HEAD && !response.body.isEmpty { parts.append(.body(.byteBuffer(ByteBuffer(bytes: response.body)))) }
+            parts.append(.end(nil))
+            try await outbound.write(contentsOf: parts)
+            return
+        }
         try await outbound.write(.head(head))
-        if request.method != .HEAD && !response.body.isEmpty {
-            try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: response.body))))
+        // NIO's encoder frames the body with chunked transfer encoding (HTTP/1.1).
+        do {
+            try await streamer(HTTPBodyWriter { bytes in
+                try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: bytes))))
+            })
+        } catch {
+            logger.debug("HTTP stream ended", metadata: ["path": "\(request.uri)", "error": "\(error)"])
+            if Task.isCancelled { throw error }
         }
         try await outbound.write(.end(nil))
     }

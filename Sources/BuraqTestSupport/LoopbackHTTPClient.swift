@@ -32,13 +32,14 @@ public final class LoopbackHTTPClient: @unchecked Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard rc == 0 else {
-            let e = errno
-            close(fd)
-            throw TestSupportError("connect to 127.0.0.1:\(port) failed: errno \(e)")
+            // No close here: every stored property is set, so `deinit` runs for this failed
+            // initialiser and closes `fd`. Closing it twice would close whatever descriptor the
+            // process opened with that number meanwhile (a Redis connection, another test's socket).
+            throw TestSupportError("connect to 127.0.0.1:\(port) failed: errno \(errno)")
         }
     }
 
-    deinit { close(fd) }
+    deinit { if fd >= 0 { close(fd) } }
 
     /// One GET on a new connection, closed after.
     public static func get(port: Int, _ path: String) async throws -> HTTPReply {
@@ -58,6 +59,22 @@ public final class LoopbackHTTPClient: @unchecked Sendable {
                 var reply = try self.readReply(headOnly: method == "HEAD")
                 while (100..<200).contains(reply.status) { reply = try self.readReply(headOnly: method == "HEAD") }  // 100 Continue
                 return reply
+            }
+        }
+    }
+
+    /// Sends a GET and returns everything read (head and raw body, chunk framing included) once
+    /// `done` is true of it; for streamed replies such as Server-Sent Events. The connection
+    /// serves no further requests.
+    public func readStream(_ target: String, headers: [String: String] = [:],
+                           until done: @escaping @Sendable (String) -> Bool) async throws -> String {
+        try await onThread {
+            try self.lock.withLock {
+                var text = "GET \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                for (k, v) in headers { text += "\(k): \(v)\r\n" }
+                try self.sendAll(Array((text + "\r\n").utf8))
+                while !done(String(decoding: self.buffer, as: UTF8.self)) { try self.fill() }
+                return String(decoding: self.buffer, as: UTF8.self)
             }
         }
     }

@@ -24,6 +24,9 @@ enum ScalarResolution {
     /// Decimal (`-12`, `+3`, `1_000`), hexadecimal (`0x1F`) and octal (`0o17`) integers.
     /// `010` is refused: YAML 1.1 reads it as 8, YAML 1.2 as 10.
     static func integer<T: FixedWidthInteger>(_ text: String, as type: T.Type) -> IntegerResult<T> {
+        // Fast path: plain decimals without a leading zero, the usual case.
+        let digits = text.utf8.drop { $0 == 0x2B || $0 == 0x2D }
+        if digits.first != 0x30 || digits.count == 1, let value = T(text) { return .value(value) }
         var body = Substring(text)
         var negative = false
         if let sign = body.first, sign == "-" || sign == "+" {

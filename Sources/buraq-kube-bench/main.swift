@@ -136,7 +136,7 @@ struct InformerBench: AsyncParsableCommand {
             let run = Task { try await informer.run() }
             let drain = Task { for await _ in informer.changes {} }
             let started = ContinuousClock.now
-            try await informer.waitForSync()
+            await informer.waitForSync()
             let syncTime = ContinuousClock.now - started
             try await Task.sleep(for: .milliseconds(500))
             let after = residentBytes()

@@ -54,6 +54,20 @@ struct ValidateCommandTests {
         #expect(problems.first?["line"] as? Int == 2)
     }
 
+    @Test func directoriesAndRecursion() async throws {
+        let nested = directory.appendingPathComponent("a/b")
+        try FileManager.default.createDirectory(at: nested, withIntermediateDirectories: true)
+        try minimalManifest.write(to: directory.appendingPathComponent("top.yaml"), atomically: true, encoding: .utf8)
+        try minimalManifest.write(to: nested.appendingPathComponent("deep.yml"), atomically: true, encoding: .utf8)
+        try "not: yaml: here".write(to: nested.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
+        let flat = try await run(["-f", directory.path])
+        #expect(flat.code == 0)
+        #expect(flat.output.contains("1 file: 1 TaskQueue valid"))
+        let deep = try await run(["-R", "-f", directory.path])
+        #expect(deep.code == 0)
+        #expect(deep.output.contains("2 files: 2 TaskQueues valid"))
+    }
+
     @Test func noFileIsAUsageError() async throws {
         #expect(try await run([]).code == 64)
     }

@@ -161,9 +161,9 @@ import Testing
             // The watch expires (410): the informer relists and sees a spec change made meanwhile.
             h.server.store.compact()
             h.server.store.dropWatches()
-            var changed = try await h.client.get(.taskQueues, namespace: "default", name: "jobs")
-            changed["spec"]?["workers"]?["maxReplicas"] = 2
-            _ = try await h.client.update(.taskQueues, namespace: "default", object: changed)
+            // A merge patch, as kubectl would: a GET + PUT would race the controller's status writes (409).
+            _ = try await h.client.patch(.taskQueues, namespace: "default", name: "jobs",
+                                         patch: .merge(["spec": ["workers": ["maxReplicas": 2]]]))
             #expect(try await Self.eventually(15) { try await h.replicas("jobs-worker") == 2 })
             #expect(try await Self.eventually { try await h.status("jobs")?.observedGeneration == 2 })
             group.cancelAll()

@@ -40,7 +40,7 @@ public struct KubernetesTaskQueueSource: TaskQueueSource {
                 }
             }
             group.addTask {
-                for informer in informers { try await informer.waitForSync() }
+                for informer in informers { await informer.waitForSync() }
                 onChange(.synced)
             }
             try await group.waitForAll()

@@ -38,7 +38,7 @@ public struct DeadLetter: Sendable, Hashable {
     public var worker: String? { text("worker") }
 
     /// Reads an XRANGE item (`[id, [field, value, ...]]`).
-    init?(item: RESPValue) {
+    public init?(item: RESPValue) {
         guard let parts = item.array, parts.count == 2, let id = parts[0].string else { return nil }
         let raw = parts[1].array ?? []
         var fields: [Field] = []

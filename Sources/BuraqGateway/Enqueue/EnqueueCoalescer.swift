@@ -1,0 +1,103 @@
+import BuraqQueue
+import BuraqRedis
+import Synchronization
+
+/// Combines the enqueues of concurrent HTTP requests into few Redis round trips.
+///
+/// A request's tasks join a per-queue waiting list. While fewer than ``maxInFlight`` flushes
+/// run, one starts at once (no added latency when idle); under load, what arrives during a
+/// flush goes out together in the next one, through ``Producer/submit(_:)`` as one pipeline.
+/// If a combined flush fails, its requests are retried one by one so one bad request cannot
+/// fail the others.
+public final class EnqueueCoalescer: Sendable {
+    /// Flushes running at once (match the Redis client's pool size).
+    public let maxInFlight: Int
+    /// Most tasks in one flush.
+    public let maxBatch: Int
+    private let redis: RedisClient
+    private let clock: any WallClock
+    private let state = Mutex(State())
+
+    private struct Waiter {
+        var requests: [TaskRequest]
+        var continuation: CheckedContinuation<Result<[EnqueueResult], QueueError>, Never>
+    }
+
+    private struct State {
+        var waiting: [String: [Waiter]] = [:]
+        var inFlight = 0
+    }
+
+    public init(redis: RedisClient, maxInFlight: Int = 2, maxBatch: Int = 2000, clock: any WallClock = SystemWallClock()) {
+        self.redis = redis
+        self.maxInFlight = max(1, maxInFlight)
+        self.maxBatch = max(1, maxBatch)
+        self.clock = clock
+    }
+
+    /// Enqueues `requests` on `queue`; results in order.
+    public func submit(_ requests: [TaskRequest], queue: String) async throws(QueueError) -> [EnqueueResult] {
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<[EnqueueResult], QueueError>, Never>) in
+            let start = state.withLock { s -> Bool in
+                s.waiting[queue, default: []].append(Waiter(requests: requests, continuation: continuation))
+                guard s.inFlight < maxInFlight else { return false }
+                s.inFlight += 1
+                return true
+            }
+            if start { Task { await self.drain() } }
+        }
+        return try result.get()
+    }
+
+    /// Flushes waiting requests until none is left.
+    private func drain() async {
+        while let (queue, waiters) = next() {
+            let all = waiters.count == 1 ? waiters[0].requests : waiters.flatMap(\.requests)
+            do {
+                let results = try await flush(all, queue: queue)
+                var offset = 0
+                for waiter in waiters {
+                    waiter.continuation.resume(returning: .success(Array(results[offset..<offset + waiter.requests.count])))
+                    offset += waiter.requests.count
+                }
+            } catch {
+                if waiters.count == 1 {
+                    waiters[0].continuation.resume(returning: .failure(error))
+                    continue
+                }
+                for waiter in waiters {
+                    do { waiter.continuation.resume(returning: .success(try await flush(waiter.requests, queue: queue))) } catch {
+                        waiter.continuation.resume(returning: .failure(error))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Takes up to ``maxBatch`` tasks of waiters of one queue; nil (and one flush fewer in
+    /// flight) when nothing waits.
+    private func next() -> (String, [Waiter])? {
+        state.withLock { s -> (String, [Waiter])? in
+            guard let queue = s.waiting.first(where: { !$0.value.isEmpty })?.key else {
+                s.waiting.removeAll(keepingCapacity: true)
+                s.inFlight -= 1
+                return nil
+            }
+            var list = s.waiting[queue]!
+            var taken = 0
+            var count = 0
+            while taken < list.count && (taken == 0 || count + list[taken].requests.count <= maxBatch) {
+                count += list[taken].requests.count
+                taken += 1
+            }
+            let batch = Array(list[..<taken])
+            list.removeFirst(taken)
+            s.waiting[queue] = list.isEmpty ? nil : list
+            return (queue, batch)
+        }
+    }
+
+    private func flush(_ requests: [TaskRequest], queue: String) async throws(QueueError) -> [EnqueueResult] {
+        try await Producer(redis: redis, queue: queue, clock: clock).submit(requests)
+    }
+}
