@@ -132,6 +132,4 @@ def test_runtime_installs_exactly_what_the_built_binary_needs(binary):
         assert package in installed | BASE_IMAGE_PACKAGES, f"{binary} needs {lib} from {package}, not installed in its image"
         used.add(package)
     unneeded = installed - used - {"ca-certificates"}
-    if binary == "buraq-controller" and unneeded and unneeded <= {"libcurl4", "libyaml-0-2"} and "libcurl.so.4" not in needed_libraries(path):
-        pytest.xfail(f"this build's controller has no Kubernetes client yet; {sorted(unneeded)} are for it")
     assert not unneeded, f"{binary}'s image installs unneeded {unneeded}"
