@@ -79,7 +79,7 @@ let package = Package(
         .target(
             name: "BuraqController",
             dependencies: [
-                "BuraqAPI", "BuraqYAML", "BuraqScaling", "BuraqQueue", "BuraqRedis",
+                "BuraqAPI", "BuraqYAML", "BuraqKube", "BuraqScaling", "BuraqQueue", "BuraqRedis",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -126,7 +126,7 @@ let package = Package(
         .executableTarget(
             name: "buraq-controller",
             dependencies: [
-                "BuraqController", "BuraqQueue", "BuraqRedis",
+                "BuraqController", "BuraqKube", "BuraqQueue", "BuraqRedis", "BuraqHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -159,6 +159,11 @@ let package = Package(
             name: "buraq-fake-apiserver",
             dependencies: ["BuraqKubeFake", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // Kubernetes client benchmarks (docs/benchmarks.md, "Kubernetes client").
+        .executableTarget(
+            name: "buraq-kube-bench",
+            dependencies: ["BuraqKube", "BuraqKubeFake", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
 
         // Tests (Swift Testing).
         .testTarget(name: "BuraqRedisTests", dependencies: ["BuraqRedis", "BuraqTestSupport"]),
@@ -174,7 +179,10 @@ let package = Package(
         .testTarget(name: "BuraqMetricsTests", dependencies: ["BuraqMetrics", "BuraqQueue", "BuraqRedis", "BuraqTestSupport"]),
         .testTarget(
             name: "BuraqControllerTests",
-            dependencies: ["BuraqController", "BuraqAPI", "BuraqQueue", "BuraqRedis", "BuraqScaling", "BuraqTestSupport"]
+            dependencies: [
+                "BuraqController", "BuraqAPI", "BuraqKube", "BuraqKubeFake", "BuraqQueue", "BuraqRedis", "BuraqScaling",
+                "BuraqTestSupport",
+            ]
         ),
         .testTarget(
             name: "BuraqGatewayTests",

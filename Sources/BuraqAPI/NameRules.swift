@@ -1,8 +1,22 @@
 /// The Kubernetes and Redis naming rules TaskQueue fields follow; each returns nil when the
 /// text is fine, or what it must be.
 enum NameRules {
+    // ASCII checks on bytes: Character properties go through Unicode tables and are much slower.
     private static func isLowerAlnum(_ c: Character) -> Bool {
-        c.isASCII && (c.isLowercase || c.isNumber)
+        guard let b = c.asciiValue else { return false }
+        return (b >= 0x61 && b <= 0x7A) || isDigit(b)
+    }
+
+    private static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+
+    private static func isAlnum(_ c: Character) -> Bool {
+        guard let b = c.asciiValue else { return false }
+        return (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || isDigit(b)
+    }
+
+    /// Letters and digits (ASCII) or one of `extra`.
+    private static func only(_ text: String, alnumOr extra: String) -> Bool {
+        text.allSatisfy { isAlnum($0) || extra.contains($0) }
     }
 
     /// A DNS-1123 label: up to 63 lowercase letters, digits and '-', starting and ending alphanumeric.
@@ -33,28 +47,28 @@ enum NameRules {
     /// A key in a Secret: letters, digits, '-', '_', '.'; up to 253 characters.
     static func secretKey(_ text: String) -> String? {
         let ok = !text.isEmpty && text.count <= 253
-            && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
+            && only(text, alnumOr: "-_.")
         return ok ? nil : "must consist of letters, digits, '-', '_' or '.' (at most 253 characters)"
     }
 
     /// A name inside Redis keys (queue, consumer group): letters, digits, '.', '_', '-', ':'; 1 to 200 characters.
     static func redisName(_ text: String) -> String? {
         let ok = !text.isEmpty && text.utf8.count <= 200
-            && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._-:".contains($0)) }
+            && only(text, alnumOr: "._-:")
         return ok ? nil : "must consist of letters, digits, '.', '_', '-' or ':' (1 to 200 characters)"
     }
 
     /// A priority level: letters, digits, '-', '_'; 1 to 32 characters.
     static func priorityLevel(_ text: String) -> String? {
         let ok = !text.isEmpty && text.count <= 32
-            && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_".contains($0)) }
+            && only(text, alnumOr: "-_")
         return ok ? nil : "must consist of letters, digits, '-' or '_' (1 to 32 characters)"
     }
 
     /// A kind: an upper-case letter, then letters and digits.
     static func kind(_ text: String) -> String? {
-        guard let first = text.first, first.isASCII, first.isUppercase, text.count <= 63,
-            text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
+        guard let first = text.first?.asciiValue, first >= 0x41, first <= 0x5A, text.count <= 63,
+            only(text, alnumOr: "")
         else { return "must be a kind such as 'Deployment': a capital letter, then letters or digits" }
         return nil
     }
@@ -84,9 +98,7 @@ enum NameRules {
     /// A label value: up to 63 letters, digits, '-', '_', '.', starting and ending alphanumeric (or empty).
     static func labelValue(_ text: String) -> String? {
         guard !text.isEmpty else { return nil }
-        let alnum = { (c: Character) in c.isASCII && (c.isLetter || c.isNumber) }
-        let ok = text.count <= 63 && alnum(text.first!) && alnum(text.last!)
-            && text.allSatisfy { alnum($0) || "-_.".contains($0) }
+        let ok = text.count <= 63 && isAlnum(text.first!) && isAlnum(text.last!) && only(text, alnumOr: "-_.")
         return ok ? nil : "must be at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit"
     }
 

@@ -139,6 +139,10 @@ public final class HTTPServer: Service, Sendable {
                         head = h
                         body = []
                         tooLarge = false
+                        // curl and others wait for this before sending a body of more than 1 KiB.
+                        if h.headers["expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+                            try await outbound.write(.head(HTTPResponseHead(version: h.version, status: .continue)))
+                        }
                     case .body(let chunk):
                         if body.count + chunk.readableBytes > configuration.maxBodyBytes {
                             tooLarge = true

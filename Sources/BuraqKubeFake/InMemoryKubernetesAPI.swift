@@ -4,15 +4,18 @@ import BuraqKube
 /// for controller tests that need no sockets.
 ///
 /// Faults: `.status` faults throw the ``KubeAPIError``, `.delay` sleeps, `.dropConnection` throws
-/// a ``KubeClientError`` with code `connectionDropped`. Bookmarks are sent by ``FakeAPIStore/bookmark(_:)``
-/// (nothing sends them on a timer here); `timeoutSeconds` is not enforced.
+/// a ``KubeClientError`` with code `connectionDropped`. Watches that ask for bookmarks get one every
+/// `bookmarkInterval`, and end after their `timeoutSeconds`, as on the HTTP server.
 public struct InMemoryKubernetesAPI: KubernetesAPI {
     public let store: FakeAPIStore
     public let faults: FaultInjector
+    public let bookmarkInterval: Duration
 
-    public init(store: FakeAPIStore = FakeAPIStore(), faults: FaultInjector = FaultInjector()) {
+    public init(store: FakeAPIStore = FakeAPIStore(), faults: FaultInjector = FaultInjector(),
+                bookmarkInterval: Duration = .seconds(1)) {
         self.store = store
         self.faults = faults
+        self.bookmarkInterval = bookmarkInterval
     }
 
     public func get(_ resource: GroupVersionResource, namespace: String?, name: String, subresource: String?) async throws -> JSONValue {
@@ -41,8 +44,25 @@ public struct InMemoryKubernetesAPI: KubernetesAPI {
             }
         }
         let store = self.store
+        let id = subscription.id
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: WatchEvent.self)
+        let interval = bookmarkInterval
+        let timers = Task {
+            await withTaskGroup(of: Void.self) { group in
+                if options.allowWatchBookmarks {
+                    group.addTask {
+                        while (try? await Task.sleep(for: interval)) != nil { store.bookmark(id) }
+                    }
+                }
+                if let seconds = options.timeoutSeconds {
+                    group.addTask {
+                        if (try? await Task.sleep(for: .seconds(seconds))) != nil { store.endWatch(id) }
+                    }
+                }
+            }
+        }
         let forward = Task {
+            defer { timers.cancel() }
             for await message in subscription.messages {
                 switch message {
                 case .event(let event): continuation.yield(event)
@@ -55,7 +75,8 @@ public struct InMemoryKubernetesAPI: KubernetesAPI {
         }
         continuation.onTermination = { _ in
             forward.cancel()
-            store.endWatch(subscription.id)
+            timers.cancel()
+            store.endWatch(id)
         }
         return stream
     }

@@ -1,5 +1,6 @@
 import BuraqQueue
 import Prometheus
+import Synchronization
 
 /// A ``WorkerObserver`` that records Prometheus metrics, labelled by `queue` and `type`:
 ///
@@ -12,27 +13,44 @@ import Prometheus
 /// | `buraq_task_duration_seconds` | histogram | handler run time |
 /// | `buraq_task_wait_seconds` | histogram | time from enqueue to handler start |
 /// | `buraq_tasks_in_flight` | gauge | handlers running now |
+///
+/// Task types come from producers; past ``maxTypes`` distinct types (a producer writing random
+/// types, say) further ones are counted under `type="other"` so the series stay bounded.
 public final class PrometheusWorkerObserver: WorkerObserver {
     /// The registry the metrics live in; render it with ``exposition()``.
     public let registry: PrometheusCollectorRegistry
+    /// Most distinct `type` label values.
+    public let maxTypes: Int
+    private let types = Mutex<Set<String>>([])
 
     /// Upper bounds of the duration histogram's buckets, in seconds.
     public static let durationBuckets: [Double] = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300]
     /// Upper bounds of the wait histogram's buckets, in seconds.
     public static let waitBuckets: [Double] = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 900, 3600]
 
-    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), maxTypes: Int = 200) {
         self.registry = registry
+        self.maxTypes = maxTypes
+    }
+
+    private func labels(_ queue: String, _ type: String) -> [(String, String)] {
+        let known = types.withLock { seen -> Bool in
+            if seen.contains(type) { return true }
+            guard seen.count < maxTypes else { return false }
+            seen.insert(type)
+            return true
+        }
+        return [("queue", queue), ("type", known ? type : "other")]
     }
 
     public func taskStarted(queue: String, type: String, waitSeconds: Double) {
-        let labels = [("queue", queue), ("type", type)]
+        let labels = labels(queue, type)
         registry.makeGauge(descriptor: Self.inFlight, labels: labels).increment()
         registry.makeValueHistogram(descriptor: Self.wait, labels: labels, buckets: Self.waitBuckets).record(waitSeconds)
     }
 
     public func taskFinished(queue: String, type: String, durationSeconds: Double, outcome: TaskOutcome) {
-        let labels = [("queue", queue), ("type", type)]
+        let labels = labels(queue, type)
         // A duration of 0 means the entry never reached a handler (no taskStarted before).
         let ran = durationSeconds > 0
         if ran {

@@ -29,7 +29,8 @@ final class Slots: Sendable {
         }
     }
 
-    func acquire() { state.withLock { $0.free -= 1 } }
+    /// Takes `count` slots (the caller saw them free).
+    func acquire(_ count: Int = 1) { state.withLock { $0.free -= count } }
 
     func release() {
         let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in

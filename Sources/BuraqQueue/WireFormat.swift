@@ -66,46 +66,71 @@ public enum WireFormat: Sendable {
     /// Reads a task from a flat field/value list (as XREADGROUP or HGETALL return it).
     /// - Throws: ``QueueError`` with code `.malformedTask` naming the field and what was expected.
     public static func task(fromFields raw: [RESPValue], streamID: String?) throws(QueueError) -> BuraqTask {
+        // Lay the items out in one buffer so the byte-level reader below serves both paths.
+        var flat: [UInt8] = []
+        var ranges: [Range<Int>?] = []
+        ranges.reserveCapacity(raw.count)
+        for item in raw {
+            if let bytes = item.bytes {
+                ranges.append(flat.count..<flat.count + bytes.count)
+                flat.append(contentsOf: bytes)
+            } else {
+                ranges.append(nil)
+            }
+        }
+        let result = flat.withUnsafeBytes { buffer in
+            Result { () throws(QueueError) -> BuraqTask in
+                try task(itemCount: raw.count, item: { i in ranges[i].map { UnsafeRawBufferPointer(rebasing: buffer[$0]) } },
+                         streamID: streamID)
+            }
+        }
+        return try result.get()
+    }
+
+    /// Reads a task from `itemCount` field/value items given as bytes (nil: an item that is not a
+    /// string), e.g. straight from a Redis reply. The buffers need to live only during the call.
+    static func task(itemCount: Int, item: (Int) -> UnsafeRawBufferPointer?, streamID: String?) throws(QueueError) -> BuraqTask {
         func bad(_ message: String) -> QueueError {
             var context: [String: String] = [:]
             if let streamID { context["streamID"] = streamID }
             return QueueError(code: .malformedTask, message: message, context: context)
         }
-        guard raw.count % 2 == 0 else { throw bad("Entry has an odd number of field/value items (\(raw.count))") }
+        guard itemCount % 2 == 0 else { throw bad("Entry has an odd number of field/value items (\(itemCount))") }
         var id: String?, type: String?, payload: [UInt8]?, attempt: Int?, enqueuedAt: Int64?, deadline: Int64?, priority: String?
         var headers: [String: String] = [:]
         var i = 0
-        while i < raw.count {
-            guard let nameBytes = raw[i].bytes, let value = raw[i + 1].bytes else {
+        while i < itemCount {
+            guard let name = item(i), let value = item(i + 1) else {
                 throw bad("Entry item \(i) is not a string")
             }
             i += 2
             // Compare on bytes: field names are ASCII.
-            switch nameBytes.count {
-            case 2 where nameBytes == idBytes: id = try text(value, field: idField, bad)
-            case 4 where nameBytes == typeBytes: type = try text(value, field: typeField, bad)
-            case 7 where nameBytes == payloadBytes: payload = value
-            case 7 where nameBytes == attemptBytes:
+            if matches(name, "id") {
+                id = try text(value, field: idField, bad)
+            } else if matches(name, "type") {
+                type = try text(value, field: typeField, bad)
+            } else if matches(name, "payload") {
+                payload = copy(value)
+            } else if matches(name, "attempt") {
                 guard let n = parseInt(value), n >= 0, n <= Int64(Int32.max) else {
                     throw bad("Field 'attempt' must be a non-negative integer, got '\(preview(value))'")
                 }
                 attempt = Int(n)
-            case 11 where nameBytes == enqueuedAtBytes:
+            } else if matches(name, "enqueued_at") {
                 guard let n = parseInt(value), n >= 0 else {
                     throw bad("Field 'enqueued_at' must be milliseconds since the epoch, got '\(preview(value))'")
                 }
                 enqueuedAt = n
-            case 8 where nameBytes == deadlineBytes:
+            } else if matches(name, "deadline") {
                 guard let n = parseInt(value), n >= 0 else {
                     throw bad("Field 'deadline' must be milliseconds since the epoch, got '\(preview(value))'")
                 }
                 deadline = n
-            case 8 where nameBytes == priorityBytes: priority = try text(value, field: priorityField, bad)
-            default:
-                if nameBytes.count > 2, nameBytes[0] == UInt8(ascii: "h"), nameBytes[1] == UInt8(ascii: ":") {
-                    let name = try text(Array(nameBytes[2...]), field: "header name", bad)
-                    headers[name] = try text(value, field: "h:\(name)", bad)
-                }
+            } else if matches(name, "priority") {
+                priority = try text(value, field: priorityField, bad)
+            } else if name.count > 2, name[0] == UInt8(ascii: "h"), name[1] == UInt8(ascii: ":") {
+                let headerName = try text(UnsafeRawBufferPointer(rebasing: name[2...]), field: "header name", bad)
+                headers[headerName] = try text(value, field: "h:\(headerName)", bad)
             }
         }
         guard let id, !id.isEmpty else { throw bad("Missing field 'id' (the task id)") }
@@ -113,6 +138,18 @@ public enum WireFormat: Sendable {
         guard let payload else { throw bad("Missing field 'payload'") }
         return BuraqTask(id: id, type: type, payload: payload, attempt: attempt ?? 0, enqueuedAt: enqueuedAt ?? 0,
                          headers: headers, deadline: deadline, streamID: streamID, priority: priority)
+    }
+
+    /// Whether `bytes` spell the ASCII field name `name`.
+    @inline(__always)
+    private static func matches(_ bytes: UnsafeRawBufferPointer, _ name: StaticString) -> Bool {
+        guard bytes.count == name.utf8CodeUnitCount else { return false }
+        let literal = UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
+        return bytes.elementsEqual(literal)
+    }
+
+    private static func copy(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
+        bytes.withMemoryRebound(to: UInt8.self) { Array($0) }
     }
 
     private static let idBytes = Array(idField.utf8)
@@ -123,14 +160,14 @@ public enum WireFormat: Sendable {
     private static let deadlineBytes = Array(deadlineField.utf8)
     private static let priorityBytes = Array(priorityField.utf8)
 
-    private static func text(_ bytes: [UInt8], field: String, _ bad: (String) -> QueueError) throws(QueueError) -> String {
-        guard let s = String(validating: bytes, as: UTF8.self) else {
+    private static func text(_ bytes: UnsafeRawBufferPointer, field: String, _ bad: (String) -> QueueError) throws(QueueError) -> String {
+        guard let s = bytes.withMemoryRebound(to: UInt8.self, { String(validating: $0, as: UTF8.self) }) else {
             throw bad("Field '\(field)' must be UTF-8 text, got \(bytes.count) bytes of binary data")
         }
         return s
     }
 
-    private static func parseInt(_ bytes: [UInt8]) -> Int64? {
+    private static func parseInt(_ bytes: UnsafeRawBufferPointer) -> Int64? {
         guard !bytes.isEmpty, bytes.count <= 19 else { return nil }
         var n: Int64 = 0
         for b in bytes {
@@ -140,7 +177,7 @@ public enum WireFormat: Sendable {
         return n
     }
 
-    private static func preview(_ bytes: [UInt8]) -> String {
+    private static func preview(_ bytes: UnsafeRawBufferPointer) -> String {
         let s = String(decoding: bytes.prefix(40), as: UTF8.self)
         return bytes.count > 40 ? s + "…" : s
     }

@@ -34,21 +34,27 @@ public final class Worker: Service, Sendable {
     private let stopping = Atomic<Bool>(false)
     private let state: Mutex<WorkerState>
     private let observer: any WorkerObserver
+    /// False for ``NoWorkerObserver``: the clock reads that only feed the observer are skipped.
+    private let observing: Bool
     private let startedAt: Int64
 
-    private struct Fetched: Sendable {
+    private typealias Fetched = FetchedEntry
+
+    /// A running handler's entry and start time, under a number unique in this worker (cheaper
+    /// to hash than the entry's stream and id).
+    private struct InFlight {
         var key: EntryKey
-        var fields: [RESPValue]
-        var reclaimed: Bool
-        /// Run alone (no other handler at the same time): the entry was delivered before and never
-        /// finished, so it may be what crashed a worker. Isolation keeps a poison pill from taking
-        /// innocent neighbours down with it and towards quarantine.
-        var isolated = false
+        var started: ContinuousClock.Instant
+        /// With a task timeout: the handler's task, cancelled by ``deadlineLoop()`` at `deadline`.
+        var handler: Task<Void, any Error>?
+        var deadline: ContinuousClock.Instant?
+        var timedOut = false
     }
 
     private struct WorkerState {
         var counters = WorkerCounters()
-        var inFlight: [EntryKey: ContinuousClock.Instant] = [:]
+        var inFlight: [Int: InFlight] = [:]
+        var nextInFlight = 0
         var reclaimed: [Fetched] = []
         var settings: WorkerSettings
         var lastConfigProblem: String?
@@ -74,6 +80,7 @@ public final class Worker: Service, Sendable {
         self.clock = clock
         self.slots = Slots(capacity: configuration.concurrency)
         self.observer = observer
+        self.observing = !(observer is NoWorkerObserver)
         self.startedAt = clock.nowMilliseconds()
         self.state = Mutex(WorkerState(settings: WorkerSettings(configuration)))
     }
@@ -128,6 +135,7 @@ public final class Worker: Service, Sendable {
             background.addTask { await self.heartbeatLoop() }
             background.addTask { await self.reclaimLoop() }
             background.addTask { await self.leaseLoop() }
+            background.addTask { await self.deadlineLoop() }
             if configuration.followQueueConfig { background.addTask { await self.configLoop() } }
             await withDiscardingTaskGroup { running in
                 await self.fetchLoop(into: &running)
@@ -160,8 +168,8 @@ public final class Worker: Service, Sendable {
                 return taken
             }
             if !reclaimed.isEmpty {
-                for entry in reclaimed where entry.isolated { await start(isolated: entry, into: &running) }
-                start(reclaimed.filter { !$0.isolated }, into: &running)
+                for entry in reclaimed where entry.isolated { await start(isolated: entry, current, into: &running) }
+                start(reclaimed.filter { !$0.isolated }, current, into: &running)
                 continue
             }
             if current.paused {
@@ -174,11 +182,10 @@ public final class Worker: Service, Sendable {
                 var entries: [Fetched] = []
                 if current.hasLimits || streams.count > 1 {
                     // Limits and strict priority order are decided inside Redis, atomically.
-                    let reply = try await fetchRedis.run(QueueScripts.fetch, keys: [keys.rateLimit] + streams, arguments: [
+                    entries = try await fetchRedis.run(QueueScripts.fetch, keys: [keys.rateLimit] + streams, arguments: [
                         configuration.group, configuration.consumer, count, current.maxInFlight,
                         current.rateLimitPerSecond, current.effectiveBurst,
-                    ])
-                    entries = Self.entries(of: reply)
+                    ], decoding: FetchedEntry.entries(ofReadReply:))
                     if entries.isEmpty && current.hasLimits {
                         // A limited queue polls: blocking would bypass the limits.
                         await sleepUnlessStopping(.milliseconds(20))
@@ -190,9 +197,10 @@ public final class Worker: Service, Sendable {
                                                "COUNT", count, "BLOCK", max(1, milliseconds(configuration.blockTimeout)), "STREAMS")
                     for s in streams { command.append(argument: s) }
                     for _ in streams { command.append(argument: ">") }
-                    entries = Self.entries(of: try await fetchRedis.send(command, timeout: redis.configuration.commandTimeout + configuration.blockTimeout))
+                    entries = try await fetchRedis.send(command, timeout: redis.configuration.commandTimeout + configuration.blockTimeout,
+                                                        decoding: FetchedEntry.entries(ofReadReply:))
                 }
-                start(entries, into: &running)
+                start(entries, current, into: &running)
             } catch {
                 if error.prefix == "NOGROUP" {
                     logger.warning("Consumer group missing, creating it", metadata: ["group": "\(configuration.group)"])
@@ -243,7 +251,7 @@ public final class Worker: Service, Sendable {
                         // Deleted from the stream while pending (XCLAIM drops it from the pending list).
                         continue
                     }
-                    await self.start(isolated: Fetched(key: key, fields: parts[1].array ?? [], reclaimed: false, isolated: true), into: &running)
+                    await self.start(isolated: Fetched(key: key, fields: parts[1].array ?? [], reclaimed: false, isolated: true), current, into: &running)
                     recovered += 1
                     if isStopping { break }
                 }
@@ -257,27 +265,38 @@ public final class Worker: Service, Sendable {
     }
 
     private func isBusy(_ key: EntryKey) -> Bool {
-        state.withLock { $0.inFlight[key] != nil || $0.reclaimed.contains { $0.key == key } } || acks.contains(key)
+        state.withLock { s in s.inFlight.values.contains { $0.key == key } || s.reclaimed.contains { $0.key == key } } || acks.contains(key)
     }
 
-    private func start(_ entries: [Fetched], into running: inout DiscardingTaskGroup) {
+    /// Starts a handler per entry (one lock for the whole batch's bookkeeping).
+    private func start(_ entries: [Fetched], _ current: WorkerSettings, into running: inout DiscardingTaskGroup) {
+        guard !entries.isEmpty else { return }
         let now = ContinuousClock.now
-        for entry in entries {
-            slots.acquire()
-            state.withLock { $0.inFlight[entry.key] = now }
+        slots.acquire(entries.count)
+        let first = state.withLock { s -> Int in
+            let first = s.nextInFlight
+            for (i, entry) in entries.enumerated() { s.inFlight[first + i] = InFlight(key: entry.key, started: now) }
+            s.nextInFlight += entries.count
+            return first
+        }
+        for (i, entry) in entries.enumerated() {
+            let token = first + i
             running.addTask {
-                await self.process(entry)
-                self.state.withLock { _ = $0.inFlight.removeValue(forKey: entry.key) }
+                let succeeded = await self.process(entry, current, token: token)
+                self.state.withLock { s in
+                    s.inFlight.removeValue(forKey: token)
+                    if succeeded { s.counters.processed += 1 }
+                }
                 self.slots.release()
             }
         }
     }
 
     /// Waits until no handler runs, runs `entry` alone, and waits for it to finish.
-    private func start(isolated entry: Fetched, into running: inout DiscardingTaskGroup) async {
+    private func start(isolated entry: Fetched, _ current: WorkerSettings, into running: inout DiscardingTaskGroup) async {
         while slots.inUse > 0 && !isStopping { try? await Task.sleep(for: .milliseconds(5)) }
         if isStopping { return }
-        start([entry], into: &running)
+        start([entry], current, into: &running)
         while slots.inUse > 0 && !isStopping { try? await Task.sleep(for: .milliseconds(5)) }
     }
 
@@ -317,33 +336,20 @@ public final class Worker: Service, Sendable {
         }
     }
 
-    /// Splits an XREADGROUP-shaped reply into entries.
-    private static func entries(of reply: RESPValue, reclaimed: Bool = false) -> [Fetched] {
-        guard let streams = reply.array else { return [] }
-        var out: [Fetched] = []
-        for stream in streams {
-            guard let pair = stream.array, pair.count == 2, let name = pair[0].string, let items = pair[1].array else { continue }
-            out.reserveCapacity(out.count + items.count)
-            for item in items {
-                guard let parts = item.array, parts.count == 2, let id = parts[0].string else { continue }
-                out.append(Fetched(key: EntryKey(stream: name, id: id), fields: parts[1].array ?? [], reclaimed: reclaimed))
-            }
-        }
-        return out
-    }
-
     // MARK: - Running one task
 
-    private func process(_ entry: Fetched) async {
+    /// Runs one entry's handler and finishes the entry; true when the handler succeeded.
+    private func process(_ entry: Fetched, _ current: WorkerSettings, token: Int) async -> Bool {
         let id = entry.key.id
         var task: BuraqTask
-        do {
-            task = try WireFormat.task(fromFields: entry.fields, streamID: id)
-        } catch {
+        switch entry.body {
+        case .task(let t):
+            task = t
+        case .malformed(let fields, let error):
             logger.warning("Moved malformed entry to the dead-letter queue", metadata: ["streamID": "\(id)", "error": "\(error.message)"])
-            await deadLetter(entry.key, fields: entry.fields.compactMap(\.bytes), reason: "malformed", error: error.message, attempts: 0)
+            await deadLetter(entry.key, fields: fields, reason: "malformed", error: error.message, attempts: 0)
             observer.taskFinished(queue: configuration.queue, type: "", durationSeconds: 0, outcome: .deadLettered)
-            return
+            return false
         }
         if entry.reclaimed { task.attempt += 1 }
         guard let handler = handlers.handler(for: task.type) else {
@@ -351,13 +357,15 @@ public final class Worker: Service, Sendable {
             logger.warning("Moved task of unknown type to the dead-letter queue", metadata: ["taskID": "\(task.id)", "type": "\(task.type)"])
             await deadLetter(entry.key, fields: WireFormat.fields(of: task), reason: "unknown_type", error: message, attempts: task.attempt)
             observer.taskFinished(queue: configuration.queue, type: task.type, durationSeconds: 0, outcome: .deadLettered)
-            return
+            return false
         }
-        let current = settings
-        let started = ContinuousClock.now
-        observer.taskStarted(queue: configuration.queue, type: task.type,
-                             waitSeconds: task.enqueuedAt > 0 ? max(0, Double(clock.nowMilliseconds() - task.enqueuedAt) / 1000) : 0)
+        let started: ContinuousClock.Instant? = observing ? .now : nil
+        if observing {
+            observer.taskStarted(queue: configuration.queue, type: task.type,
+                                 waitSeconds: task.enqueuedAt > 0 ? max(0, Double(clock.nowMilliseconds() - task.enqueuedAt) / 1000) : 0)
+        }
         func finished(_ outcome: TaskOutcome) {
+            guard let started else { return }
             let elapsed = ContinuousClock.now - started
             observer.taskFinished(queue: configuration.queue, type: task.type,
                                   // Never 0 once started: 0 tells observers the entry never reached a handler.
@@ -366,13 +374,13 @@ public final class Worker: Service, Sendable {
         }
         do {
             if let timeout = current.taskTimeout {
-                try await Self.run(handler, task, timeout: timeout)
+                try await run(handler, task, timeout: timeout, token: token)
             } else {
                 try await handler(task)
             }
             acks.add(entry.key)
-            state.withLock { $0.counters.processed += 1 }
             finished(.succeeded)
+            return true
         } catch is CancellationError where isStopping {
             // Cancelled at the end of the grace period: the entry stays pending and is recovered later.
             finished(.cancelled)
@@ -409,19 +417,53 @@ public final class Worker: Service, Sendable {
                 finished(.deadLettered)
             }
         }
+        return false
     }
 
-    /// Runs a handler with a deadline: at the deadline the handler's task is cancelled and the
-    /// attempt fails with ``TaskTimeoutError``.
-    private static func run(_ handler: @escaping TaskHandler, _ task: BuraqTask, timeout: Duration) async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await handler(task) }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                throw TaskTimeoutError(taskID: task.id, timeout: timeout)
+    /// Runs a handler with a deadline: at the deadline ``deadlineLoop()`` cancels the handler's
+    /// task and the attempt fails with ``TaskTimeoutError`` (once the handler has returned).
+    /// One shared watchdog instead of a timer per task: a timer per task costs more than a no-op handler.
+    private func run(_ handler: @escaping TaskHandler, _ task: BuraqTask, timeout: Duration, token: Int) async throws {
+        let run = Task { try await handler(task) }
+        let deadline = ContinuousClock.now + timeout
+        state.withLock { s in
+            s.inFlight[token]?.handler = run
+            s.inFlight[token]?.deadline = deadline
+        }
+        func timedOut() -> Bool {
+            state.withLock { s in
+                let timedOut = s.inFlight[token]?.timedOut ?? false
+                s.inFlight[token]?.handler = nil
+                s.inFlight[token]?.deadline = nil
+                return timedOut
             }
-            defer { group.cancelAll() }
-            try await group.next()
+        }
+        do {
+            try await withTaskCancellationHandler { try await run.value } onCancel: { run.cancel() }
+        } catch {
+            if timedOut() { throw TaskTimeoutError(taskID: task.id, timeout: timeout) }
+            throw error
+        }
+        if timedOut() { throw TaskTimeoutError(taskID: task.id, timeout: timeout) }
+    }
+
+    /// Cancels handlers past their deadline. Checks every 1/20 of the task timeout (1–50 ms), so
+    /// a timeout fires at most that much late; runs until the worker stopped and no handler runs.
+    private func deadlineLoop() async {
+        while !Task.isCancelled && !(isStopping && slots.inUse == 0) {
+            let timeout = settings.taskTimeout ?? .seconds(1)
+            try? await Task.sleep(for: min(max(timeout / 20, .milliseconds(1)), .milliseconds(50)))
+            let now = ContinuousClock.now
+            let expired = state.withLock { s -> [Task<Void, any Error>] in
+                var expired: [(token: Int, handler: Task<Void, any Error>)] = []
+                for (token, entry) in s.inFlight {
+                    guard let deadline = entry.deadline, deadline <= now, !entry.timedOut, let handler = entry.handler else { continue }
+                    expired.append((token, handler))
+                }
+                for e in expired { s.inFlight[e.token]?.timedOut = true }
+                return expired.map(\.handler)
+            }
+            for handler in expired { handler.cancel() }
         }
     }
 
@@ -480,8 +522,13 @@ public final class Worker: Service, Sendable {
             do {
                 var refused: Int64 = 0
                 for (stream, ids) in byStream {
-                    let reply = try await redis.run(QueueScripts.ack, keys: [stream],
-                                                    arguments: [configuration.group, configuration.consumer] + ids.map { $0 as any RedisArgumentConvertible })
+                    // Written straight into the encoded command: no array per id.
+                    let reply = try await redis.run(QueueScripts.ack, keyCount: 1, argumentCount: 3 + ids.count) { command in
+                        command.append(stream)
+                        command.append(configuration.group)
+                        command.append(configuration.consumer)
+                        for id in ids { command.append(id) }
+                    }
                     refused += reply.int ?? 0
                 }
                 if refused > 0 {
@@ -588,7 +635,7 @@ public final class Worker: Service, Sendable {
             let third = max(current.visibilityTimeout / 3, .milliseconds(100))
             await sleepUnlessStopping(third)
             let cutoff = ContinuousClock.now - third
-            let old = state.withLock { s in s.inFlight.filter { $0.value < cutoff }.map(\.key) }
+            let old = state.withLock { s in s.inFlight.values.filter { $0.started < cutoff }.map(\.key) }
             guard !old.isEmpty else { continue }
             var byStream: [String: [String]] = [:]
             for key in old { byStream[key.stream, default: []].append(key.id) }

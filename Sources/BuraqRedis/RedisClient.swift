@@ -57,9 +57,66 @@ public final class RedisClient: Sendable {
         }
     }
 
+    /// Sends one command and turns its reply into a `T` with `decode`, on the connection's thread
+    /// and straight from hiredis' parse (no ``RESPValue`` tree): for hot replies such as
+    /// `XREADGROUP` batches. An error reply throws a ``RedisError`` with code `.server` and
+    /// Redis' text; `decode` is not called then.
+    public func send<T: Sendable>(_ command: RedisCommand, timeout: Duration? = nil,
+                                  decoding decode: @escaping @Sendable (RESPReplyView) -> T) async throws(RedisError) -> T {
+        let encoded = RESPEncoder.encode([command])
+        let name = command.name
+        return try await onConnection { connection throws(RedisError) -> T in
+            let replies = try connection.execute(encoded: encoded, count: 1, commandName: name, timeout: timeout) { reply -> Result<T, RedisError> in
+                let view = RESPReplyView(reply)
+                if view.kind == .error {
+                    return .failure(RedisError(code: .server, message: view.string ?? "", context: ["command": name]))
+                }
+                return .success(decode(view))
+            }
+            return try replies[0].get()
+        }
+    }
+
+    /// Runs a Lua script like ``run(_:keys:arguments:)`` and decodes its reply with `decode` as
+    /// ``send(_:timeout:decoding:)`` does.
+    public func run<T: Sendable>(_ script: RedisScript, keys: [any RedisArgumentConvertible], arguments: [any RedisArgumentConvertible] = [],
+                                 decoding decode: @escaping @Sendable (RESPReplyView) -> T) async throws(RedisError) -> T {
+        do {
+            return try await send(try await evalCommand(script, keys: keys, arguments: arguments), decoding: decode)
+        } catch where error.code == .server && error.message.hasPrefix("NOSCRIPT") {
+            forgetScript(script)
+            return try await send(try await evalCommand(script, keys: keys, arguments: arguments), decoding: decode)
+        }
+    }
+
+    /// Runs a Lua script whose keys and arguments `write` appends straight into the encoded
+    /// command (first the `keyCount` keys, then the arguments: `argumentCount` words in all), so
+    /// long argument lists (batched acks) need no array per word. `write` may be called twice
+    /// (again after a NOSCRIPT reply).
+    public func run(_ script: RedisScript, keyCount: Int, argumentCount: Int,
+                    _ write: (inout EncodedPipeline) -> Void) async throws(RedisError) -> RESPValue {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let sha = try await load(script)
+            var command = EncodedPipeline(reservingCapacity: 64 + argumentCount * 24)
+            command.beginCommand("EVALSHA", argumentCount: 3 + argumentCount)
+            command.append(sha)
+            command.append(Int64(keyCount))
+            write(&command)
+            let reply = try await pipeline(command)[0]
+            guard let message = reply.errorMessage else { return reply }
+            if message.hasPrefix("NOSCRIPT") && attempt == 1 {
+                forgetScript(script)
+                continue
+            }
+            throw RedisError(code: .server, message: message, context: ["script": script.name])
+        }
+    }
+
     /// Runs `body` on one of the pool's threads with its connection.
-    private func onConnection(_ body: @escaping @Sendable (RedisConnection) throws(RedisError) -> [RESPValue]) async throws(RedisError) -> [RESPValue] {
-        let result: Result<[RESPValue], RedisError> = await withCheckedContinuation { continuation in
+    private func onConnection<T: Sendable>(_ body: @escaping @Sendable (RedisConnection) throws(RedisError) -> T) async throws(RedisError) -> T {
+        let result: Result<T, RedisError> = await withCheckedContinuation { continuation in
             let accepted = pool.submit { connection in
                 continuation.resume(returning: Result { () throws(RedisError) in try body(connection) })
             }

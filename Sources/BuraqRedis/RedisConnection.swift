@@ -38,6 +38,13 @@ final class RedisConnection {
 
     /// Writes `count` commands already encoded as RESP and reads their replies, in order.
     func execute(encoded: [UInt8], count: Int, commandName: String, timeout: Duration?) throws(RedisError) -> [RESPValue] {
+        try execute(encoded: encoded, count: count, commandName: commandName, timeout: timeout) { Self.convert($0) }
+    }
+
+    /// Writes `count` encoded commands and turns each reply, in order, into a `T` with `decode`,
+    /// which sees the reply where hiredis parsed it (freed right after).
+    func execute<T>(encoded: [UInt8], count: Int, commandName: String, timeout: Duration?,
+                    decode: (UnsafeMutablePointer<redisReply>) -> T) throws(RedisError) -> [T] {
         let ctx = try connected()
         let wantedTimeout = (timeout ?? configuration.commandTimeout).wholeMilliseconds
         if wantedTimeout != currentTimeoutMs {
@@ -50,7 +57,7 @@ final class RedisConnection {
             buffer.withMemoryRebound(to: CChar.self) { redisAppendFormattedCommand(ctx, $0.baseAddress, $0.count) }
         }
         if rc != REDIS_OK { throw failure(ctx, command: commandName) }
-        var replies: [RESPValue] = []
+        var replies: [T] = []
         replies.reserveCapacity(count)
         for _ in 0..<count {
             var raw: UnsafeMutableRawPointer?
@@ -58,7 +65,7 @@ final class RedisConnection {
                 throw failure(ctx, command: commandName)
             }
             let reply = raw!.assumingMemoryBound(to: redisReply.self)
-            replies.append(Self.convert(reply))
+            replies.append(decode(reply))
             freeReplyObject(raw)
         }
         return replies
@@ -104,6 +111,8 @@ final class RedisConnection {
                              context: ["address": configuration.displayAddress])
         }
         if case .tcp = configuration.endpoint { _ = redisEnableKeepAlive(ctx) }
+        // Large replies (batches of stream entries) would otherwise free and regrow the buffer each time.
+        chiredis_set_reader_maxbuf(ctx, 1 << 20)
         currentTimeoutMs = 0
         // Handshake: AUTH and SELECT, each checked.
         var handshake: [RedisCommand] = []

@@ -55,7 +55,9 @@ public final class LoopbackHTTPClient: @unchecked Sendable {
                 if !body.isEmpty || method == "POST" || method == "PUT" { text += "Content-Length: \(body.count)\r\n" }
                 text += "\r\n"
                 try self.sendAll(Array(text.utf8) + body)
-                return try self.readReply(headOnly: method == "HEAD")
+                var reply = try self.readReply(headOnly: method == "HEAD")
+                while (100..<200).contains(reply.status) { reply = try self.readReply(headOnly: method == "HEAD") }  // 100 Continue
+                return reply
             }
         }
     }
@@ -114,7 +116,7 @@ public final class LoopbackHTTPClient: @unchecked Sendable {
             guard let colon = line.firstIndex(of: ":") else { continue }
             headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
-        let length = headOnly ? 0 : Int(headers["content-length"] ?? "0") ?? 0
+        let length = headOnly || status < 200 ? 0 : Int(headers["content-length"] ?? "0") ?? 0
         while buffer.count < length { try fill() }
         let body = Array(buffer[..<length])
         buffer.removeFirst(length)

@@ -3,7 +3,9 @@
 final class DecodingState {
     struct OpenedMapping {
         var node: YAMLNode
-        var path: [any CodingKey]
+        var path: CodingPath
+        /// Keys the type looked for, present or not: the candidates for "did you mean".
+        var asked: Set<String> = []
     }
 
     let file: String?
@@ -22,16 +24,44 @@ final class DecodingState {
     func unknownFields() -> [YAMLError] {
         var errors: [YAMLError] = []
         for opened in openedMappings.values {
-            let path = PathFormatter.format(opened.path)
             for pair in opened.node.mapping ?? [] where !usedKeys.contains(pair.key.mark.offset) {
+                let path = PathFormatter.format(opened.path.keys)
                 let name = pair.key.scalar?.text ?? pair.key.summary
+                var message = "unknown field '\(name)'"
+                if let guess = Self.closest(to: name, in: opened.asked) { message += "; did you mean '\(guess)'?" }
                 errors.append(
                     YAMLError(
-                        code: .unknownField, message: "unknown field '\(name)'", file: file, mark: pair.key.mark,
+                        code: .unknownField, message: message, file: file, mark: pair.key.mark,
                         path: PathFormatter.append(key: name, to: path)))
             }
         }
         return errors.sorted { $0.mark < $1.mark }
+    }
+
+    /// The candidate nearest to `name` by edit distance (case-insensitive), when it is near
+    /// enough to be a typo: at most 2 edits, and fewer than a third of the name's length.
+    static func closest(to name: String, in candidates: Set<String>) -> String? {
+        let target = Array(name.lowercased())
+        var best: (String, Int)?
+        for candidate in candidates.sorted() {
+            let distance = editDistance(target, Array(candidate.lowercased()))
+            if distance <= 2, distance * 3 < max(target.count, 2) + 1, distance < (best?.1 ?? Int.max) {
+                best = (candidate, distance)
+            }
+        }
+        return best?.0
+    }
+
+    private static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+        var previous = Array(0...b.count)
+        for (i, x) in a.enumerated() {
+            var current = [i + 1]
+            for (j, y) in b.enumerated() {
+                current.append(min(previous[j + 1] + 1, current[j] + 1, previous[j] + (x == y ? 0 : 1)))
+            }
+            previous = current
+        }
+        return previous[b.count]
     }
 }
 

@@ -2,30 +2,34 @@
 /// ``DecodingState/unknownFields()``).
 struct MappingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let node: YAMLNode
-    let codingPath: [any CodingKey]
+    let path: CodingPath
     let state: DecodingState
     private let pairs: [YAMLNode.Pair]
+    /// Positions of keys in mappings larger than `searchLimit`; smaller ones are searched.
     private let index: [String: Int]
+    private static var searchLimit: Int { 16 }
 
-    init(node: YAMLNode, codingPath: [any CodingKey], state: DecodingState) throws {
+    var codingPath: [any CodingKey] { path.keys }
+
+    init(node: YAMLNode, path: CodingPath, state: DecodingState) throws {
         guard let pairs = node.mapping else {
-            throw NodeDecoding.mismatch([String: Any].self, "a mapping", node, codingPath)
+            throw NodeDecoding.mismatch([String: Any].self, "a mapping", node, path)
         }
         var index: [String: Int] = [:]
-        index.reserveCapacity(pairs.count)
+        if pairs.count > Self.searchLimit { index.reserveCapacity(pairs.count) }
         for (position, pair) in pairs.enumerated() {
             guard let text = pair.key.scalar?.text else {
-                throw NodeDecoding.mismatch(String.self, "a scalar key", pair.key, codingPath)
+                throw NodeDecoding.mismatch(String.self, "a scalar key", pair.key, path)
             }
-            if index[text] == nil { index[text] = position }
+            if pairs.count > Self.searchLimit, index[text] == nil { index[text] = position }
         }
         self.node = node
-        self.codingPath = codingPath
+        self.path = path
         self.state = state
         self.pairs = pairs
         self.index = index
         if state.openedMappings[node.mark.offset] == nil {
-            state.openedMappings[node.mark.offset] = DecodingState.OpenedMapping(node: node, path: codingPath)
+            state.openedMappings[node.mark.offset] = DecodingState.OpenedMapping(node: node, path: path)
         }
     }
 
@@ -33,12 +37,23 @@ struct MappingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         pairs.compactMap { pair in pair.key.scalar.flatMap { Key(stringValue: $0.text) } }
     }
 
+    private func position(_ text: String) -> Int? {
+        pairs.count > Self.searchLimit ? index[text] : pairs.firstIndex { $0.key.scalar?.text == text }
+    }
+
     func contains(_ key: Key) -> Bool {
-        index[key.stringValue] != nil
+        asked(key)
+        return position(key.stringValue) != nil
+    }
+
+    /// Remembers that the type looked for `key` (for "did you mean" on unknown fields).
+    private func asked(_ key: Key) {
+        state.openedMappings[node.mark.offset]?.asked.insert(key.stringValue)
     }
 
     private func pair(_ key: Key) throws -> YAMLNode.Pair {
-        guard let position = index[key.stringValue] else {
+        asked(key)
+        guard let position = position(key.stringValue) else {
             throw DecodingError.keyNotFound(
                 key,
                 DecodingError.Context(
@@ -51,7 +66,7 @@ struct MappingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     }
 
     private func value<T: Decodable>(_ type: T.Type, _ key: Key) throws -> T {
-        try NodeDecoding.decode(type, from: try pair(key).value, at: codingPath + [key], state: state)
+        try NodeDecoding.decode(type, from: try pair(key).value, at: path.appending(key), state: state)
     }
 
     func decodeNil(forKey key: Key) throws -> Bool {
@@ -75,29 +90,29 @@ struct MappingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T { try value(type, key) }
 
     private func integer<T: FixedWidthInteger>(_ type: T.Type, _ key: Key) throws -> T {
-        try NodeDecoding.integer(type, try pair(key).value, codingPath + [key])
+        try NodeDecoding.integer(type, try pair(key).value, path.appending(key))
     }
 
     func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
         -> KeyedDecodingContainer<NestedKey>
     {
         KeyedDecodingContainer(
-            try MappingContainer<NestedKey>(node: try pair(key).value, codingPath: codingPath + [key], state: state))
+            try MappingContainer<NestedKey>(node: try pair(key).value, path: path.appending(key), state: state))
     }
 
     func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
-        try SequenceContainer(node: try pair(key).value, codingPath: codingPath + [key], state: state)
+        try SequenceContainer(node: try pair(key).value, path: path.appending(key), state: state)
     }
 
     func superDecoder() throws -> any Decoder {
         let superKey = Key(stringValue: "super")
-        let found = superKey.flatMap { index[$0.stringValue] }.map { pairs[$0].value }
+        let found = superKey.flatMap { position($0.stringValue) }.map { pairs[$0].value }
         let child = found ?? YAMLNode(.scalar(YAMLScalar("")), mark: node.mark)
-        return NodeDecoder(node: child, codingPath: codingPath + [SuperKey()], state: state)
+        return NodeDecoder(node: child, path: path.appending(SuperKey()), state: state)
     }
 
     func superDecoder(forKey key: Key) throws -> any Decoder {
         let child = contains(key) ? try pair(key).value : YAMLNode(.scalar(YAMLScalar("")), mark: node.mark)
-        return NodeDecoder(node: child, codingPath: codingPath + [key], state: state)
+        return NodeDecoder(node: child, path: path.appending(key), state: state)
     }
 }

@@ -1,21 +1,22 @@
 /// A `Decoder` over one node of a tree.
 struct NodeDecoder: Decoder {
     let node: YAMLNode
-    let codingPath: [any CodingKey]
+    let path: CodingPath
     let state: DecodingState
 
+    var codingPath: [any CodingKey] { path.keys }
     var userInfo: [CodingUserInfoKey: Any] { state.userInfo }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
-        KeyedDecodingContainer(try MappingContainer<Key>(node: node, codingPath: codingPath, state: state))
+        KeyedDecodingContainer(try MappingContainer<Key>(node: node, path: path, state: state))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
-        try SequenceContainer(node: node, codingPath: codingPath, state: state)
+        try SequenceContainer(node: node, path: path, state: state)
     }
 
     func singleValueContainer() throws -> any SingleValueDecodingContainer {
-        ScalarContainer(node: node, codingPath: codingPath, state: state)
+        ScalarContainer(node: node, path: path, state: state)
     }
 }
 
@@ -23,7 +24,7 @@ struct NodeDecoder: Decoder {
 /// a check of enum cases with a message listing them, everything else through `init(from:)`.
 enum NodeDecoding {
     static func decode<T: Decodable>(
-        _ type: T.Type, from node: YAMLNode, at path: [any CodingKey], state: DecodingState
+        _ type: T.Type, from node: YAMLNode, at path: CodingPath, state: DecodingState
     ) throws -> T {
         if T.self == String.self { return try string(node, path) as! T }
         if T.self == Bool.self { return try bool(node, path) as! T }
@@ -34,20 +35,20 @@ enum NodeDecoding {
         if let enumType = T.self as? any (CaseIterable & RawRepresentable).Type {
             try checkCase(of: enumType, node, path)
         }
-        return try T(from: NodeDecoder(node: node, codingPath: path, state: state))
+        return try T(from: NodeDecoder(node: node, path: path, state: state))
     }
 
-    static func mismatch(_ type: Any.Type, _ expected: String, _ node: YAMLNode, _ path: [any CodingKey], hint: String = "")
+    static func mismatch(_ type: Any.Type, _ expected: String, _ node: YAMLNode, _ path: CodingPath, hint: String = "")
         -> DecodingError
     {
         DecodingError.typeMismatch(
             type,
             DecodingError.Context(
-                codingPath: path, debugDescription: "expected \(expected), got \(node.summary)\(hint)",
+                codingPath: path.keys, debugDescription: "expected \(expected), got \(node.summary)\(hint)",
                 underlyingError: NodeLocation(mark: node.mark)))
     }
 
-    static func string(_ node: YAMLNode, _ path: [any CodingKey]) throws -> String {
+    static func string(_ node: YAMLNode, _ path: CodingPath) throws -> String {
         guard let scalar = node.scalar, !(scalar.isNull && node.tag == nil) else {
             throw mismatch(String.self, "a string", node, path)
         }
@@ -55,7 +56,7 @@ enum NodeDecoding {
     }
 
     /// A plain scalar that must be a non-string value; quoted ones get a hint to drop the quotes.
-    private static func plainText(_ type: Any.Type, _ expected: String, _ node: YAMLNode, _ path: [any CodingKey])
+    private static func plainText(_ type: Any.Type, _ expected: String, _ node: YAMLNode, _ path: CodingPath)
         throws -> String
     {
         guard let scalar = node.scalar, !scalar.isNull else { throw mismatch(type, expected, node, path) }
@@ -65,7 +66,7 @@ enum NodeDecoding {
         return scalar.text
     }
 
-    static func bool(_ node: YAMLNode, _ path: [any CodingKey]) throws -> Bool {
+    static func bool(_ node: YAMLNode, _ path: CodingPath) throws -> Bool {
         let text = try plainText(Bool.self, "a boolean (true or false)", node, path)
         guard let value = ScalarResolution.bool(text) else {
             throw mismatch(Bool.self, "a boolean (true or false)", node, path)
@@ -73,7 +74,7 @@ enum NodeDecoding {
         return value
     }
 
-    static func integer<T: FixedWidthInteger>(_ type: T.Type, _ node: YAMLNode, _ path: [any CodingKey]) throws -> T {
+    static func integer<T: FixedWidthInteger>(_ type: T.Type, _ node: YAMLNode, _ path: CodingPath) throws -> T {
         let text = try plainText(T.self, "an integer", node, path)
         switch ScalarResolution.integer(text, as: T.self) {
         case .value(let value): return value
@@ -86,7 +87,7 @@ enum NodeDecoding {
         }
     }
 
-    static func double(_ node: YAMLNode, _ path: [any CodingKey]) throws -> Double {
+    static func double(_ node: YAMLNode, _ path: CodingPath) throws -> Double {
         let text = try plainText(Double.self, "a number", node, path)
         guard let value = ScalarResolution.double(text) else { throw mismatch(Double.self, "a number", node, path) }
         return value
@@ -94,14 +95,14 @@ enum NodeDecoding {
 
     /// Refuses a scalar that is none of an enum's raw values, naming the values allowed.
     private static func checkCase<E: CaseIterable & RawRepresentable>(
-        of type: E.Type, _ node: YAMLNode, _ path: [any CodingKey]
+        of type: E.Type, _ node: YAMLNode, _ path: CodingPath
     ) throws {
         let allowed = E.allCases.map { "\($0.rawValue)" }
         guard let scalar = node.scalar, !scalar.isNull, !allowed.contains(scalar.text) else { return }
         let list = allowed.map { "'\($0)'" }.joined(separator: ", ")
         throw DecodingError.dataCorrupted(
             DecodingError.Context(
-                codingPath: path, debugDescription: "expected one of \(list), got \(node.summary)",
+                codingPath: path.keys, debugDescription: "expected one of \(list), got \(node.summary)",
                 underlyingError: NodeLocation(mark: node.mark)))
     }
 }

@@ -2,7 +2,12 @@
 /// `spec.scaling.behavior.scaleUp.policies[0].value`, `metadata.labels[app.kubernetes.io/name]`.
 enum PathFormatter {
     static func append(key: String, to path: String) -> String {
-        let plain = !key.isEmpty && key.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
+        let plain =
+            !key.isEmpty
+            && key.utf8.allSatisfy { byte in
+                (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
+                    || byte == 0x5F || byte == 0x2D
+            }
         if !plain { return path + "[\(key)]" }
         return path.isEmpty ? key : path + "." + key
     }

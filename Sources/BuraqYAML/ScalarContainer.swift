@@ -1,17 +1,19 @@
 /// A single-value container over any node.
 struct ScalarContainer: SingleValueDecodingContainer {
     let node: YAMLNode
-    let codingPath: [any CodingKey]
+    let path: CodingPath
     let state: DecodingState
+
+    var codingPath: [any CodingKey] { path.keys }
 
     func decodeNil() -> Bool { node.isNull }
 
     private func value<T: Decodable>(_ type: T.Type) throws -> T {
-        try NodeDecoding.decode(type, from: node, at: codingPath, state: state)
+        try NodeDecoding.decode(type, from: node, at: path, state: state)
     }
 
     private func integer<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
-        try NodeDecoding.integer(type, node, codingPath)
+        try NodeDecoding.integer(type, node, path)
     }
 
     func decode(_ type: Bool.Type) throws -> Bool { try value(type) }

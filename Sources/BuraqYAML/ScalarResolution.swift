@@ -24,6 +24,9 @@ enum ScalarResolution {
     /// Decimal (`-12`, `+3`, `1_000`), hexadecimal (`0x1F`) and octal (`0o17`) integers.
     /// `010` is refused: YAML 1.1 reads it as 8, YAML 1.2 as 10.
     static func integer<T: FixedWidthInteger>(_ text: String, as type: T.Type) -> IntegerResult<T> {
+        // Fast path: plain decimals without a leading zero, the usual case.
+        let digits = text.utf8.drop { $0 == 0x2B || $0 == 0x2D }
+        if digits.first != 0x30 || digits.count == 1, let value = T(text) { return .value(value) }
         var body = Substring(text)
         var negative = false
         if let sign = body.first, sign == "-" || sign == "+" {
@@ -38,7 +41,7 @@ enum ScalarResolution {
         } else if body.hasPrefix("0o") || body.hasPrefix("0O") {
             radix = 8
             body = body.dropFirst(2)
-        } else if body.count > 1, body.first == "0", body.allSatisfy(\.isNumber) {
+        } else if body.count > 1, body.first == "0", body.allSatisfy({ $0.isASCII && $0.isNumber }) {
             return .leadingZero
         }
         guard !body.isEmpty, body.allSatisfy({ $0.isASCII && $0.isHexDigit && $0.hexDigitValue! < radix }) else {

@@ -1,17 +1,19 @@
 /// An unkeyed container over a sequence node.
 struct SequenceContainer: UnkeyedDecodingContainer {
     let node: YAMLNode
-    let codingPath: [any CodingKey]
+    let path: CodingPath
     let state: DecodingState
     private let items: [YAMLNode]
     private(set) var currentIndex = 0
 
-    init(node: YAMLNode, codingPath: [any CodingKey], state: DecodingState) throws {
+    var codingPath: [any CodingKey] { path.keys }
+
+    init(node: YAMLNode, path: CodingPath, state: DecodingState) throws {
         guard let items = node.sequence else {
-            throw NodeDecoding.mismatch([Any].self, "a list", node, codingPath)
+            throw NodeDecoding.mismatch([Any].self, "a list", node, path)
         }
         self.node = node
-        self.codingPath = codingPath
+        self.path = path
         self.state = state
         self.items = items
     }
@@ -19,17 +21,17 @@ struct SequenceContainer: UnkeyedDecodingContainer {
     var count: Int? { items.count }
     var isAtEnd: Bool { currentIndex >= items.count }
 
-    private mutating func next(_ type: Any.Type) throws -> (YAMLNode, [any CodingKey]) {
+    private mutating func next(_ type: Any.Type) throws -> (YAMLNode, CodingPath) {
         guard !isAtEnd else {
             throw DecodingError.valueNotFound(
                 type,
                 DecodingError.Context(
-                    codingPath: codingPath + [IndexKey(currentIndex)],
+                    codingPath: path.appending(IndexKey(currentIndex)).keys,
                     debugDescription: "expected another list item, found the end of the list",
                     underlyingError: NodeLocation(mark: node.mark)))
         }
         defer { currentIndex += 1 }
-        return (items[currentIndex], codingPath + [IndexKey(currentIndex)])
+        return (items[currentIndex], path.appending(IndexKey(currentIndex)))
     }
 
     mutating func decodeNil() throws -> Bool {
@@ -39,13 +41,13 @@ struct SequenceContainer: UnkeyedDecodingContainer {
     }
 
     private mutating func value<T: Decodable>(_ type: T.Type) throws -> T {
-        let (item, path) = try next(type)
-        return try NodeDecoding.decode(type, from: item, at: path, state: state)
+        let (item, itemPath) = try next(type)
+        return try NodeDecoding.decode(type, from: item, at: itemPath, state: state)
     }
 
     private mutating func integer<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
-        let (item, path) = try next(type)
-        return try NodeDecoding.integer(type, item, path)
+        let (item, itemPath) = try next(type)
+        return try NodeDecoding.integer(type, item, itemPath)
     }
 
     mutating func decode(_ type: Bool.Type) throws -> Bool { try value(type) }
@@ -67,17 +69,17 @@ struct SequenceContainer: UnkeyedDecodingContainer {
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws
         -> KeyedDecodingContainer<NestedKey>
     {
-        let (item, path) = try next([String: Any].self)
-        return KeyedDecodingContainer(try MappingContainer<NestedKey>(node: item, codingPath: path, state: state))
+        let (item, itemPath) = try next([String: Any].self)
+        return KeyedDecodingContainer(try MappingContainer<NestedKey>(node: item, path: itemPath, state: state))
     }
 
     mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
-        let (item, path) = try next([Any].self)
-        return try SequenceContainer(node: item, codingPath: path, state: state)
+        let (item, itemPath) = try next([Any].self)
+        return try SequenceContainer(node: item, path: itemPath, state: state)
     }
 
     mutating func superDecoder() throws -> any Decoder {
-        let (item, path) = try next(Any.self)
-        return NodeDecoder(node: item, codingPath: path, state: state)
+        let (item, itemPath) = try next(Any.self)
+        return NodeDecoder(node: item, path: itemPath, state: state)
     }
 }

@@ -125,15 +125,22 @@ struct TreeBuilder {
                 continue
             }
             if let text = key.scalar?.text {
-                if let first = seen[text] {
+                // Small mappings (nearly all of them) are searched, larger ones hashed.
+                let first =
+                    frame.items.count <= 32
+                    ? pairs.first(where: { $0.key.scalar?.text == text })?.key.mark : seen[text]
+                if let first {
                     throw error(
                         .duplicateKey,
                         "duplicate key '\(text)' (first defined at line \(first.line), column \(first.column))",
                         key.mark, path: PathFormatter.append(key: text, to: path()))
                 }
-                seen[text] = key.mark
+                if frame.items.count > 32 { seen[text] = key.mark }
             }
             pairs.append(YAMLNode.Pair(key: key, value: value))
+        }
+        if !merges.isEmpty, frame.items.count <= 32 {
+            for pair in pairs { if let text = pair.key.scalar?.text { seen[text] = pair.key.mark } }
         }
         for merge in merges {
             let sources: [YAMLNode]

@@ -58,7 +58,7 @@ public struct YAMLDecoder: Sendable {
     {
         let state = DecodingState(file: file, userInfo: userInfo)
         do {
-            let value = try NodeDecoding.decode(type, from: node, at: [], state: state)
+            let value = try NodeDecoding.decode(type, from: node, at: .root, state: state)
             return (value, state.unknownFields())
         } catch {
             throw DecodingErrorMapping.yamlError(for: error, root: node, file: file)

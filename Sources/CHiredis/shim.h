@@ -28,4 +28,7 @@ static inline int chiredis_set_timeout(redisContext *c, long timeout_ms) {
     tv.tv_usec = (timeout_ms % 1000) * 1000;
     return redisSetTimeout(c, tv);
 }
+/* Keep up to max_bytes of consumed read buffer instead of freeing it after every reply
+   (hiredis' default, 16 KiB, frees and regrows it for every large reply). */
+static inline void chiredis_set_reader_maxbuf(redisContext *c, size_t max_bytes) { c->reader->maxbuf = max_bytes; }
 #endif

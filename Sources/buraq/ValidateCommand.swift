@@ -10,9 +10,11 @@ struct ValidateCommand: ParsableCommand {
         commandName: "validate",
         abstract: "Check TaskQueue manifests: YAML syntax, field types, unknown fields and every rule of the CRD.",
         discussion: """
-            Prints one line per problem, `file:line:col: path: message`, and one line per document of
+            Prints one line per problem, `file:line:col: path: message`, and one line per document of \
             another kind (skipped). A directory means its .yaml, .yml and .json files.
-            Exit codes: 0 every TaskQueue is valid, 1 a problem was found or a file could not be read.
+
+            Exit codes: 0 every TaskQueue is valid, 1 a problem was found or a file could not be read, \
+            64 bad arguments.
             """)
 
     enum Output: String, ExpressibleByArgument, CaseIterable { case text, json }

@@ -96,7 +96,7 @@ import Testing
     }
 
     @Test func exampleFileIsValid() throws {
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../examples/local/demo.yaml").standardized.path
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../manifests/local/demo.yaml").standardized.path
         let text = try String(contentsOfFile: path, encoding: .utf8)
         let decoded = try TaskQueueFileReader.decoder(defaultRedisURL: "redis://127.0.0.1:6379")(text, path)
         #expect(decoded.count == 1)

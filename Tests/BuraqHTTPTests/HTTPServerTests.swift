@@ -46,6 +46,17 @@ import Testing
         }
     }
 
+    @Test func expectContinueIsAnswered() async throws {
+        try await withServer(echoRouter) { port in
+            let client = try LoopbackHTTPClient(port: port)
+            let body = Array(repeating: UInt8(ascii: "b"), count: 4000)
+            let reply = try await client.request("POST", "/echo", headers: ["Expect": "100-continue"], body: body)
+            #expect(reply.status == 200)
+            #expect(reply.text.hasSuffix("body=" + String(repeating: "b", count: 4000)))
+            #expect(try await client.request("GET", "/healthz").status == 200)
+        }
+    }
+
     @Test func unknownPathIs404AndWrongMethodIs405WithAllow() async throws {
         try await withServer(echoRouter) { port in
             let missing = try await LoopbackHTTPClient.get(port: port, "/nope")

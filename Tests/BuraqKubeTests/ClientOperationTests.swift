@@ -255,3 +255,63 @@ struct ClientOperationTests {
         }
     }
 }
+
+@Suite("Watch streams: flow control and ending")
+struct WatchFlowTests {
+    @Test func slowReaderPausesTheTransferAndLosesNothing() async throws {
+        let server = try await FakeAPIServer.start()
+        for i in 0..<300 {
+            _ = try server.store.create(.deployments, namespace: "default", object: deployment(String(format: "d%03d", i)))
+        }
+        // 4 KiB of unread body pauses the transfer (the default is 4 MiB).
+        let transport = CurlTransport(baseURL: server.url, streamBufferLimit: 4096)
+        let client = KubeClient(configuration: ClientConfiguration(server: server.url), transport: transport)
+        let events = try await client.watch(.deployments, namespace: "default",
+                                            options: WatchOptions(allowWatchBookmarks: false, timeoutSeconds: 30))
+        var names: [String] = []
+        for try await event in events {
+            if names.isEmpty { try await Task.sleep(for: .milliseconds(200)) }  // let the unread bytes pile up
+            #expect(event.type == .added)
+            names.append(event.object.name ?? "")
+            if names.count == 300 { break }
+        }
+        #expect(names == (0..<300).map { String(format: "d%03d", $0) })
+        transport.shutdown()
+        await server.shutdown()
+    }
+
+    @Test func droppingAWatchEndsItOnTheServer() async throws {
+        try await withFakeServer(FakeAPIServer.Configuration(bookmarkInterval: .milliseconds(20))) { server, client in
+            do {
+                let events = try await client.watch(.deployments, namespace: "default", options: WatchOptions(timeoutSeconds: 60))
+                var iterator = events.makeAsyncIterator()
+                _ = try await iterator.next()
+                #expect(server.store.openWatches == 1)
+            }
+            #expect(try await eventually { server.store.openWatches == 0 })
+        }
+    }
+}
+
+import Foundation
+
+@Suite("Fake store: simulated deployment controller")
+struct SimulatedDeploymentTests {
+    @Test func statusFollowsSpecAsASecondWrite() async throws {
+        let api = InMemoryKubernetesAPI(store: FakeAPIStore(simulatesDeployments: true))
+        let created = try await api.create(.deployments, namespace: "default", object: deployment("web", replicas: 2))
+        #expect(created["status"] == nil)
+        let settled = try await api.get(.deployments, namespace: "default", name: "web")
+        #expect(settled[path: ["status", "readyReplicas"]] == 2)
+        #expect(settled[path: ["status", "observedGeneration"]] == 1)
+        let scale = try await api.patchScale(name: "web", namespace: "default", replicas: 5)
+        #expect(scale.spec.replicas == 5)
+        #expect(scale.status?.replicas == 2, "The patch's answer comes before the controller's write")
+        let after = try await api.getScale(deployment: "web", namespace: "default")
+        #expect(after.status?.replicas == 5)
+        #expect(after.metadata.resourceVersion != scale.metadata.resourceVersion)
+        // A label change does not move the generation, so no status write.
+        let labelled = try await api.patch(.deployments, namespace: "default", name: "web", patch: .merge(["metadata": ["labels": ["x": "y"]]]))
+        #expect(try await api.get(.deployments, namespace: "default", name: "web").resourceVersion == labelled.resourceVersion)
+    }
+}

@@ -24,7 +24,7 @@ struct InformerTests {
             let informer = makeInformer(client)
             let run = Task { try await informer.run() }
             defer { run.cancel() }
-            try await informer.waitForSync()
+            await informer.waitForSync()
             #expect(informer.list().map(\.name) == ["a"])
             _ = try await client.create(.deployments, namespace: "default", object: deployment("b"))
             _ = try await client.patchScale(name: "a", namespace: "default", replicas: 4)
@@ -51,7 +51,7 @@ struct InformerTests {
             let informer = makeInformer(client)
             let run = Task { try await informer.run() }
             defer { run.cancel() }
-            try await informer.waitForSync()
+            await informer.waitForSync()
             _ = try await client.create(.deployments, namespace: "default", object: deployment("a"))
             #expect(try await eventually { informer.count == 1 && server.store.openWatches == 1 })
             let version = informer.resourceVersion!
@@ -73,7 +73,7 @@ struct InformerTests {
             let informer = makeInformer(client, backoff: .milliseconds(400))
             let run = Task { try await informer.run() }
             defer { run.cancel() }
-            try await informer.waitForSync()
+            await informer.waitForSync()
             #expect(try await eventually { server.store.openWatches == 1 })
             // While the informer is away: changes it misses, then the history is compacted.
             server.store.dropWatches()
@@ -87,5 +87,44 @@ struct InformerTests {
             #expect(allLists.first?.contains("resourceVersion=0") == true)
             #expect(allLists.last?.contains("resourceVersion") == false, "The relist after 410 is a consistent read")
         }
+    }
+}
+
+@Suite("Informer on the in-memory API")
+struct InMemoryInformerTests {
+    @Test func syncsFollowsBookmarksAndRelistsAfterExpiry() async throws {
+        let api = InMemoryKubernetesAPI(bookmarkInterval: .milliseconds(20))
+        _ = try await api.create(.deployments, namespace: "default", object: deployment("a"))
+        var machine = ReflectorStateMachine()
+        machine.initialBackoff = .milliseconds(300)
+        let informer = Informer(api: api, resource: .deployments, namespace: "default", machine: machine)
+        let run = Task { try await informer.run() }
+        defer { run.cancel() }
+        await informer.waitForSync()
+        #expect(informer.list().map(\.name) == ["a"])
+        // Bookmarks move the informer's version to the store's even without changes to deployments.
+        _ = try await api.create(.configMaps, namespace: "default", object: ["metadata": ["name": "c"]])
+        #expect(try await eventually { informer.resourceVersion == api.store.currentResourceVersion })
+        api.store.dropWatches()
+        _ = try api.store.delete(.deployments, namespace: "default", name: "a")
+        _ = try api.store.create(.deployments, namespace: "default", object: deployment("b"))
+        api.store.compact()
+        #expect(try await eventually { informer.list().map(\.name) == ["b"] })
+    }
+
+    @Test func changesFeedAWorkQueueByKey() async throws {
+        let api = InMemoryKubernetesAPI()
+        let informer = Informer(api: api, resource: .deployments, namespace: nil)
+        let queue = WorkQueue<String>()
+        let run = Task { try await informer.run() }
+        let feed = Task { await informer.enqueueChanges(into: queue) }
+        defer {
+            run.cancel()
+            feed.cancel()
+        }
+        _ = try await api.create(.deployments, namespace: "team", object: deployment("web"))
+        _ = try await api.patchScale(name: "web", namespace: "team", replicas: 2)
+        let key = await queue.get()
+        #expect(key == "team/web")
     }
 }

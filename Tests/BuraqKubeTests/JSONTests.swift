@@ -45,3 +45,33 @@ struct JSONTests {
         #expect(events[1].object.resourceVersion == "9")
     }
 }
+
+@Suite("JSON parser and writer")
+struct JSONParserTests {
+    @Test func escapesNumbersAndUnicode() throws {
+        let text = #"{"s":"a\"b\\c\/d\n\t\u00e9\ud83d\ude00 é","n":[-0,12,-3.5e2,1E3,0.1,123456789012345678],"e":{},"a":[]}"#
+        let value = try JSONValue(parsing: text)
+        #expect(value["s"] == .string("a\"b\\c/d\n\té😀 é"))
+        #expect(value["n"] == [0, 12, -350, 1000, 0.1, .number(1.2345678901234568e17)])
+        #expect(value["e"] == [:])
+        #expect(value["a"] == [])
+        let again = try JSONValue(parsing: try value.serialized())
+        #expect(again == value)
+        #expect(String(decoding: try JSONValue.string("x\u{1}\"").serialized(), as: UTF8.self) == #""x\u0001\"""#)
+    }
+
+    @Test(arguments: ["", "{", "[1,]", "{\"a\" 1}", "tru", "\"abc", "01x", "{\"a\":1}x", "[\"\u{1}\"]", "-"])
+    func rejectsInvalidJSON(text: String) {
+        #expect(throws: KubeClientError.self) { try JSONValue(parsing: text) }
+    }
+
+    @Test func agreesWithFoundation() throws {
+        let text = #"{"apiVersion":"v1","items":[{"metadata":{"name":"a","labels":{"x":"1"}},"spec":{"replicas":3,"ratio":0.25,"on":true,"off":null}}]}"#
+        let ours = try JSONValue(parsing: text)
+        let foundation = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        #expect(ours == foundation)
+        #expect(String(decoding: try ours.serialized(), as: UTF8.self) == text.replacingOccurrences(of: #""metadata":{"name":"a","labels":{"x":"1"}}"#, with: #""metadata":{"labels":{"x":"1"},"name":"a"}"#).replacingOccurrences(of: #""replicas":3,"ratio":0.25,"on":true,"off":null"#, with: #""off":null,"on":true,"ratio":0.25,"replicas":3"#))
+    }
+}
+
+import Foundation

@@ -127,3 +127,23 @@ struct LeaderElectionTests {
         _ = try? await runA.value
     }
 }
+
+@Suite("Typed Lease writes")
+struct LeaseWriteTests {
+    @Test func unknownLeaseFieldsSurviveATypedUpdate() async throws {
+        let api = InMemoryKubernetesAPI()
+        _ = try await api.create(.leases, namespace: "default", object: [
+            "apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
+            "metadata": ["name": "l", "annotations": ["keep": "me"]],
+            "spec": ["holderIdentity": "a", "leaseDurationSeconds": 15, "strategy": "OldestEmulationVersion", "preferredHolder": "b"],
+        ])
+        var lease = try await api.getLease(name: "l", namespace: "default")
+        lease.spec.holderIdentity = "c"
+        let written = try await api.updateLease(lease)
+        #expect(written.spec.holderIdentity == "c")
+        let raw = try await api.get(.leases, namespace: "default", name: "l")
+        #expect(raw[path: ["spec", "strategy"]] == "OldestEmulationVersion")
+        #expect(raw[path: ["spec", "preferredHolder"]] == "b")
+        #expect(raw.annotations == ["keep": "me"])
+    }
+}

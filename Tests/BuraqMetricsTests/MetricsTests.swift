@@ -18,6 +18,22 @@ func parseExposition(_ text: String) -> [String: Double] {
 
 struct Boom: Error {}
 
+/// The observer on its own, without a worker.
+@Suite struct PrometheusWorkerObserverTests {
+    @Test func typesPastTheCapAreCountedAsOther() {
+        let observer = PrometheusWorkerObserver(maxTypes: 2)
+        for type in ["a", "b", "c", "d", "a"] {
+            observer.taskStarted(queue: "q", type: type, waitSeconds: 0.5)
+            observer.taskFinished(queue: "q", type: type, durationSeconds: 0.01, outcome: .succeeded)
+        }
+        let m = parseExposition(String(decoding: observer.exposition(), as: UTF8.self))
+        #expect(m["buraq_tasks_processed_total{queue=\"q\",type=\"a\"}"] == 2)
+        #expect(m["buraq_tasks_processed_total{queue=\"q\",type=\"b\"}"] == 1)
+        #expect(m["buraq_tasks_processed_total{queue=\"q\",type=\"other\"}"] == 2)
+        #expect(m["buraq_tasks_in_flight{queue=\"q\",type=\"other\"}"] == 0)
+    }
+}
+
 /// Worker metrics scraped over HTTP from a running worker.
 @Suite(.redisServer, .serialized) struct MetricsTests {
     var server: RedisServer { RedisServer.current! }

@@ -83,6 +83,8 @@ struct MalformedCorpusTests {
              "c.yaml:3:36: c[7]: the stream expands to more than 1000 nodes with its aliases expanded, the limit"),
         Case("undefined alias", "spec: *missing\n", .undefinedAlias,
              "c.yaml:1:7: alias *missing refers to no anchor &missing defined before it"),
+        Case("recursive alias", "spec: &s {replicas: 1, self: *s}\n", .undefinedAlias,
+             "c.yaml:1:30: alias *s refers to no anchor &s defined before it"),
         Case("binary garbage", [0x00, 0x01, 0x02, 0xFF, 0xFE, 0x80], .encoding,
              "c.yaml:1:1: control characters are not allowed; the input must be UTF-8 text"),
         Case("invalid UTF-8 mid-file", Array("spec:\n  name: ".utf8) + [0xC3, 0x28] + Array("\n".utf8), .encoding,

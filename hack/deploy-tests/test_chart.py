@@ -82,6 +82,9 @@ def test_render_with_every_option_passes_kubernetes_validate_strict(tmp_path):
     kinds = [o["kind"] for o in objects]
     assert kinds.count("RoleBinding") == 3 and "PodDisruptionBudget" in kinds and "ServiceMonitor" in kinds
     assert "ConfigMap" in kinds
+    ported = helm_template("--set", "metrics.port=9090")
+    annotations = next(o for o in ported if o["kind"] == "Service")["metadata"]["annotations"]
+    assert annotations["prometheus.io/port"] == "9090"
     # kubernetes-validate has no schema for ServiceMonitor (a Prometheus Operator CRD).
     builtin = [o for o in objects if o["kind"] != "ServiceMonitor"]
     path = tmp_path / "rendered.yaml"
@@ -98,6 +101,7 @@ def test_render_with_every_option_passes_kubernetes_validate_strict(tmp_path):
     service = next(o for o in objects if o["kind"] == "Service")
     assert monitor["spec"]["selector"]["matchLabels"].items() <= service["metadata"]["labels"].items()
     assert monitor["spec"]["endpoints"][0]["port"] == service["spec"]["ports"][0]["name"]
+    assert monitor["spec"]["endpoints"][0]["honorLabels"] is True  # the series' own namespace label
     dashboard = next(o for o in objects if o["kind"] == "ConfigMap")
     json.loads(dashboard["data"]["buraq.json"])
 
@@ -184,3 +188,18 @@ def test_notes_render_with_the_release_names():
     with_secrets = run([helm, "install", RELEASE, CHART, "--namespace", NAMESPACE, "--dry-run=client",
                         "--set", "rbac.secretReaderNamespaces={a}"]).stdout.split("NOTES:", 1)[1]
     assert "rbac.secretReaderNamespaces" not in with_secrets
+
+
+def test_namespaced_rbac_scope_gives_roles_in_the_watched_namespaces_only():
+    objects = helm_template("--set", "rbac.scope=namespaces", "--set", "watchNamespaces={team-a,team-b}")
+    kinds = {(o["kind"], o["metadata"]["name"], o["metadata"].get("namespace")) for o in objects}
+    assert ("ClusterRoleBinding", "buraq-controller", None) not in kinds
+    assert ("ClusterRole", "buraq-controller", None) not in kinds
+    for ns in ("team-a", "team-b"):
+        assert ("Role", "buraq-controller", ns) in kinds and ("RoleBinding", "buraq-controller", ns) in kinds
+    cluster_role = next(o for o in helm_template() if o["kind"] == "ClusterRole" and o["metadata"]["name"] == "buraq-controller")
+    role = next(o for o in objects if o["kind"] == "Role" and o["metadata"]["name"] == "buraq-controller")
+    assert role["rules"] == cluster_role["rules"]
+    helm = require_tool("helm")
+    result = run([helm, "template", RELEASE, CHART, "--set", "rbac.scope=namespaces"])
+    assert result.returncode != 0 and "needs watchNamespaces" in result.stderr

@@ -50,12 +50,10 @@ def test_the_controller_may_do_its_job():
         ("GET", "/apis/buraq.dev/v1alpha1/taskqueues"),
         ("GET", "/apis/buraq.dev/v1alpha1/taskqueues?watch=1"),
         ("PATCH", "/apis/buraq.dev/v1alpha1/namespaces/a/taskqueues/q/status"),
-        ("GET", "/apis/apps/v1/namespaces/a/deployments/w"),
         ("GET", "/apis/apps/v1/namespaces/a/deployments/w/scale"),
         ("PATCH", "/apis/apps/v1/namespaces/a/deployments/w/scale"),
-        ("GET", "/api/v1/namespaces/a/pods?labelSelector=x"),
         ("PATCH", "/api/v1/namespaces/a/pods/p"),
-        ("POST", "/api/v1/namespaces/a/events"),
+        ("POST", "/apis/events.k8s.io/v1/namespaces/a/events"),
         ("GET", "/apis/coordination.k8s.io/v1/namespaces/buraq-system/leases/l"),
         ("POST", "/apis/coordination.k8s.io/v1/namespaces/buraq-system/leases"),
         ("PUT", "/apis/coordination.k8s.io/v1/namespaces/buraq-system/leases/l"),
@@ -75,6 +73,8 @@ def test_the_controller_may_not_do_more():
         ("DELETE", "/apis/buraq.dev/v1alpha1/namespaces/a/taskqueues/q"),
         ("GET", "/apis/coordination.k8s.io/v1/namespaces/other/leases/l"),  # Leases in its own namespace only
         ("GET", "/api/v1/namespaces/a/configmaps/c"),
+        ("GET", "/api/v1/namespaces/a/pods"),                       # pods are patched by name, never listed
+        ("PUT", "/apis/buraq.dev/v1alpha1/namespaces/a/taskqueues/q/status"),  # status by merge patch only
     ]:
         assert not authorize(granted, attributes(method, path)), f"{method} {path} is allowed"
 
@@ -108,13 +108,8 @@ def test_rule_matching_honours_resource_names():
 
 # Granted verbs the end-to-end run may legitimately not exercise, each with the reason.
 NOT_EXERCISED = {
-    ("events", "patch"): "repeats of an Event within its aggregation window; the run makes each Event once",
-    ("taskqueues", "get"): "a fresh read before a status write after a conflict; the run has no conflicting writer",
-    ("taskqueues/status", "get"): "as above, for the status subresource",
-    ("taskqueues/status", "update"): "the status write path used when a patch is refused",
-    ("taskqueues/status", "patch"): "the status write path used when an update is refused",
-    ("leases", "create"): "only the first controller ever to run creates the Lease",
-    ("pods", "patch"): "deletion-cost annotations need live worker pods; the fake API server runs none",
+    ("pods", "patch"): "deletion-cost annotations go to idle pods named by live worker heartbeats at a scale-down",
+    ("leases", "create"): "only a controller that finds no Lease creates it",
 }
 
 E2E_NAMESPACE = "e2e"
@@ -153,6 +148,7 @@ def scale_of(kubeconfig):
 
 def test_rbac_covers_exactly_the_requests_of_an_end_to_end_run(tmp_path):
     import subprocess
+    import time
 
     import yaml
 
@@ -177,6 +173,9 @@ def test_rbac_covers_exactly_the_requests_of_an_end_to_end_run(tmp_path):
                                   f"--health-probe-bind-address=127.0.0.1:{free_port()}"],
                                  str(tmp_path / "controller.log"), env={"POD_NAME": "buraq-controller-e2e", "POD_NAMESPACE": NAMESPACE})
             processes.append(controller)
+            time.sleep(1)
+            if controller.proc.poll() is not None and "Kubernetes mode is not available" in controller.output():
+                pytest.skip("this build's controller has no Kubernetes mode yet")
             subprocess.run([cli_bin, "enqueue", "noop", "--queue", "emails", "--count", "200", "--redis-url", redis_url],
                            check=True, capture_output=True, timeout=60)
             wait_until(lambda: (scale_of(admin_kubeconfig) or 0) > 0, 60, "the controller to scale the workers up")
@@ -202,6 +201,8 @@ def test_rbac_covers_exactly_the_requests_of_an_end_to_end_run(tmp_path):
         if not allowed:
             forbidden.append(f"{method} {path} ({attrs})")
         used |= {(scope, index, verb) for scope, index, verb in allowed}
+    summary = sorted({f"{a.verb} {a.group or 'core'}/{a.resource}" for a in (attributes(m, p) for m, p in recorded) if a})
+    print(f"\n{len(recorded)} requests; resource requests by verb: " + ", ".join(summary))
     assert forbidden == [], "requests the RBAC rules forbid:\n" + "\n".join(forbidden)
 
     unused = []
@@ -214,3 +215,56 @@ def test_rbac_covers_exactly_the_requests_of_an_end_to_end_run(tmp_path):
             unused.append(f"{verb} {rule['apiGroups']}/{rule['resources']}")
     assert unused == [], "granted but never used (remove them, or list them in NOT_EXERCISED with why):\n" + "\n".join(unused)
     assert any(attributes(m, p) and attributes(m, p).resource == "deployments/scale" and m == "PATCH" for m, p in recorded)
+
+
+def test_recording_proxy_passes_requests_and_watch_streams_through(tmp_path):
+    """The harness of the end-to-end test: kubectl through the proxy sees what it would see
+    directly, watch events arrive while the watch is open, and every request is recorded."""
+    import subprocess
+    import threading
+    import time
+
+    from apirecorder import RecordingProxy
+    from cluster import fake_apiserver, kubectl, write_kubeconfig
+    from conftest import require_tool
+
+    apiserver, url, direct = fake_apiserver(tmp_path)
+    try:
+        with RecordingProxy(url) as proxy:
+            proxied = write_kubeconfig(tmp_path / "proxied.kubeconfig", proxy.url)
+            kubectl(proxied, "apply", "-f", os.path.join(MANIFESTS, "00-namespace.yaml"))
+            watch = subprocess.Popen([require_tool("kubectl"), "--kubeconfig", proxied, "get", "namespaces", "--watch",
+                                      "--output-watch-events", "-o", "name", "--request-timeout=20s"],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            lines = []
+            reader = threading.Thread(target=lambda: lines.extend(watch.stdout), daemon=True)
+            reader.start()
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline and not any("buraq-system" in line for line in lines):
+                time.sleep(0.1)
+            kubectl(direct, "apply", "-f", "-", stdin="apiVersion: v1\nkind: Namespace\nmetadata:\n  name: watched-later\n")
+            while time.monotonic() < deadline and not any("watched-later" in line for line in lines):
+                time.sleep(0.1)
+            watch.terminate()
+            watch.wait(10)
+            recorded = proxy.recorded()
+    finally:
+        apiserver.stop()
+    assert any("watched-later" in line for line in lines), lines
+    verbs = {str(attributes(m, p)).split()[0] for m, p in recorded if attributes(m, p)}
+    assert {"get", "list", "watch"} <= verbs, recorded
+    assert any(m == "PATCH" or m == "POST" for m, _ in recorded), recorded
+
+
+def test_end_to_end_objects_are_valid():
+    """The TaskQueue the end-to-end run applies passes the CRD's schema and CEL rules."""
+    import yaml
+
+    from conftest import CRD_PATH, require_crd
+    from crdschema import check_resource
+    require_crd()
+    with open(CRD_PATH) as f:
+        crd = yaml.safe_load(f)
+    taskqueue = next(o for o in e2e_objects(6379) if o["kind"] == "TaskQueue")
+    _, errors, _ = check_resource(taskqueue, crd)
+    assert errors == []

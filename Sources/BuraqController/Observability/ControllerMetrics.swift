@@ -3,18 +3,20 @@ import Synchronization
 
 /// The controller's Prometheus metrics, rendered in the text exposition format for `/metrics`.
 ///
+/// Per-queue series carry `namespace`, `taskqueue` (the TaskQueue's name) and `queue`.
+///
 /// | metric | type | labels |
 /// |---|---|---|
-/// | `buraq_controller_queue_backlog` | gauge | `taskqueue`, `queue` |
-/// | `buraq_controller_queue_lag` | gauge | `taskqueue`, `queue` |
-/// | `buraq_controller_queue_pending` | gauge | `taskqueue`, `queue` |
-/// | `buraq_controller_queue_scheduled` | gauge | `taskqueue`, `queue` |
-/// | `buraq_controller_queue_dead_letters` | gauge | `taskqueue`, `queue` |
-/// | `buraq_controller_replicas` | gauge | `taskqueue`, `queue` |
-/// | `buraq_controller_desired_replicas` | gauge | `taskqueue`, `queue` |
-/// | `buraq_controller_decisions_total` | counter | `taskqueue`, `reason` |
-/// | `buraq_controller_scale_writes_total` | counter | `taskqueue` |
-/// | `buraq_controller_reconcile_duration_seconds` | histogram | — |
+/// | `buraq_controller_queue_backlog` | gauge | per queue |
+/// | `buraq_controller_queue_lag` | gauge | per queue |
+/// | `buraq_controller_queue_pending` | gauge | per queue |
+/// | `buraq_controller_queue_scheduled` | gauge | per queue |
+/// | `buraq_controller_queue_dead_letters` | gauge | per queue |
+/// | `buraq_controller_queue_replicas` | gauge | per queue |
+/// | `buraq_controller_queue_desired_replicas` | gauge | per queue |
+/// | `buraq_controller_scaling_decisions_total` | counter | per queue, `reason` |
+/// | `buraq_controller_scale_writes_total` | counter | per queue |
+/// | `buraq_controller_reconcile_duration_seconds` | histogram | `namespace` |
 /// | `buraq_controller_errors_total` | counter | `source` (`redis`, `api`, `workers`, `spec`), `code` |
 /// | `buraq_controller_taskqueues` | gauge | — |
 /// | `buraq_controller_is_leader` | gauge | — |
@@ -28,22 +30,26 @@ public final class ControllerMetrics: ControllerObserver {
         var deadLetters: Int64?
         var replicas: Int32?
         var desired: Int32?
+        var decisions: [String: Int] = [:]
+        var scaleWrites = 0
+    }
+
+    private struct Histogram {
+        var buckets = [Int](repeating: 0, count: ControllerMetrics.durationBuckets.count)
+        var sum: Double = 0
+        var count = 0
     }
 
     private struct State {
         var queues: [TaskQueueKey: QueueSeries] = [:]
-        var decisions: [String: Int] = [:]  // "taskqueue\u{0}reason"
-        var scaleWrites: [TaskQueueKey: Int] = [:]
+        var durations: [String: Histogram] = [:]
         var errors: [String: Int] = [:]  // "source\u{0}code"
-        var buckets: [Int]
-        var durationSum: Double = 0
-        var durationCount = 0
         var isLeader = true
     }
 
     /// Upper bounds of the reconcile duration histogram, in seconds.
     public static let durationBuckets: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
-    private let state = Mutex(State(buckets: Array(repeating: 0, count: ControllerMetrics.durationBuckets.count)))
+    private let state = Mutex(State())
 
     /// Empty metrics.
     public init() {}
@@ -72,24 +78,22 @@ public final class ControllerMetrics: ControllerObserver {
             }
             series.replicas = report.replicas ?? series.replicas
             series.desired = report.desiredReplicas ?? series.desired
+            if let reason = report.reason { series.decisions[reason, default: 0] += 1 }
+            if report.scaled { series.scaleWrites += 1 }
             state.queues[report.key] = series
-            if let reason = report.reason { state.decisions["\(report.key)\u{0}\(reason)", default: 0] += 1 }
-            if report.scaled { state.scaleWrites[report.key, default: 0] += 1 }
             for problem in report.problems {
                 state.errors["\(Self.source(of: problem.code))\u{0}\(problem.code.rawValue)", default: 0] += 1
             }
-            if let index = Self.durationBuckets.firstIndex(where: { seconds <= $0 }) { state.buckets[index] += 1 }
-            state.durationSum += seconds
-            state.durationCount += 1
+            var histogram = state.durations[report.key.namespace] ?? Histogram()
+            if let index = Self.durationBuckets.firstIndex(where: { seconds <= $0 }) { histogram.buckets[index] += 1 }
+            histogram.sum += seconds
+            histogram.count += 1
+            state.durations[report.key.namespace] = histogram
         }
     }
 
     public func forget(_ key: TaskQueueKey, queue: String) {
-        state.withLock { state in
-            state.queues[key] = nil
-            state.scaleWrites[key] = nil
-            state.decisions = state.decisions.filter { !$0.key.hasPrefix("\(key)\u{0}") }
-        }
+        _ = state.withLock { $0.queues.removeValue(forKey: key) }
     }
 
     static func source(of code: ControllerError.Code) -> String {
@@ -108,6 +112,9 @@ public final class ControllerMetrics: ControllerObserver {
         func family(_ name: String, _ type: String, _ help: String) {
             out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
         }
+        func labels(_ key: TaskQueueKey, _ series: QueueSeries, _ extra: String = "") -> String {
+            "{namespace=\(Self.label(key.namespace)),taskqueue=\(Self.label(key.name)),queue=\(Self.label(series.queue))\(extra)}"
+        }
         let keys = state.queues.keys.sorted()
         let gauges: [(String, String, (QueueSeries) -> Int64?)] = [
             ("buraq_controller_queue_backlog", "Outstanding tasks (lag + pending).", { $0.backlog }),
@@ -115,39 +122,45 @@ public final class ControllerMetrics: ControllerObserver {
             ("buraq_controller_queue_pending", "Entries delivered and not yet acknowledged.", { $0.pending }),
             ("buraq_controller_queue_scheduled", "Delayed tasks and retries in the scheduled set.", { $0.scheduled }),
             ("buraq_controller_queue_dead_letters", "Entries in the dead-letter stream.", { $0.deadLetters }),
-            ("buraq_controller_replicas", "Replicas of the scale target.", { $0.replicas.map(Int64.init) }),
-            ("buraq_controller_desired_replicas", "Replicas the last decision asked for.", { $0.desired.map(Int64.init) }),
+            ("buraq_controller_queue_replicas", "Replicas of the scale target.", { $0.replicas.map(Int64.init) }),
+            ("buraq_controller_queue_desired_replicas", "Replicas the last decision asked for.", { $0.desired.map(Int64.init) }),
         ]
         for (name, help, value) in gauges {
             family(name, "gauge", help)
             for key in keys {
                 guard let series = state.queues[key], let v = value(series) else { continue }
-                out += "\(name){taskqueue=\(Self.label(key.description)),queue=\(Self.label(series.queue))} \(v)\n"
+                out += "\(name)\(labels(key, series)) \(v)\n"
             }
         }
-        family("buraq_controller_decisions_total", "counter", "Scaling decisions by reason.")
-        for (labels, count) in state.decisions.sorted(by: { $0.key < $1.key }) {
-            let parts = labels.split(separator: "\u{0}", maxSplits: 1).map(String.init)
-            out += "buraq_controller_decisions_total{taskqueue=\(Self.label(parts[0])),reason=\(Self.label(parts[1]))} \(count)\n"
+        family("buraq_controller_scaling_decisions_total", "counter", "Scaling decisions by reason.")
+        for key in keys {
+            let series = state.queues[key]!
+            for (reason, count) in series.decisions.sorted(by: { $0.key < $1.key }) {
+                out += "buraq_controller_scaling_decisions_total\(labels(key, series, ",reason=\(Self.label(reason))")) \(count)\n"
+            }
         }
         family("buraq_controller_scale_writes_total", "counter", "Replica count changes written.")
-        for key in state.scaleWrites.keys.sorted() {
-            out += "buraq_controller_scale_writes_total{taskqueue=\(Self.label(key.description))} \(state.scaleWrites[key]!)\n"
+        for key in keys {
+            let series = state.queues[key]!
+            out += "buraq_controller_scale_writes_total\(labels(key, series)) \(series.scaleWrites)\n"
         }
         family("buraq_controller_errors_total", "counter", "Errors by source (redis, api, workers, spec) and code.")
-        for (labels, count) in state.errors.sorted(by: { $0.key < $1.key }) {
-            let parts = labels.split(separator: "\u{0}", maxSplits: 1).map(String.init)
+        for (pair, count) in state.errors.sorted(by: { $0.key < $1.key }) {
+            let parts = pair.split(separator: "\u{0}", maxSplits: 1).map(String.init)
             out += "buraq_controller_errors_total{source=\(Self.label(parts[0])),code=\(Self.label(parts[1]))} \(count)\n"
         }
         family("buraq_controller_reconcile_duration_seconds", "histogram", "Time of one poll of one TaskQueue.")
-        var cumulative = 0
-        for (bound, count) in zip(Self.durationBuckets, state.buckets) {
-            cumulative += count
-            out += "buraq_controller_reconcile_duration_seconds_bucket{le=\"\(bound)\"} \(cumulative)\n"
+        for (namespace, histogram) in state.durations.sorted(by: { $0.key < $1.key }) {
+            let ns = "namespace=\(Self.label(namespace))"
+            var cumulative = 0
+            for (bound, count) in zip(Self.durationBuckets, histogram.buckets) {
+                cumulative += count
+                out += "buraq_controller_reconcile_duration_seconds_bucket{\(ns),le=\"\(bound)\"} \(cumulative)\n"
+            }
+            out += "buraq_controller_reconcile_duration_seconds_bucket{\(ns),le=\"+Inf\"} \(histogram.count)\n"
+            out += "buraq_controller_reconcile_duration_seconds_sum{\(ns)} \(histogram.sum)\n"
+            out += "buraq_controller_reconcile_duration_seconds_count{\(ns)} \(histogram.count)\n"
         }
-        out += "buraq_controller_reconcile_duration_seconds_bucket{le=\"+Inf\"} \(state.durationCount)\n"
-        out += "buraq_controller_reconcile_duration_seconds_sum \(state.durationSum)\n"
-        out += "buraq_controller_reconcile_duration_seconds_count \(state.durationCount)\n"
         family("buraq_controller_taskqueues", "gauge", "TaskQueues being reconciled.")
         out += "buraq_controller_taskqueues \(state.queues.count)\n"
         family("buraq_controller_is_leader", "gauge", "1 when this controller holds the lease (always 1 without leader election).")

@@ -108,17 +108,24 @@ extension KubernetesAPI {
     // MARK: Leases
 
     public func getLease(name: String, namespace: String) async throws -> Lease {
-        try await get(.leases, namespace: namespace, name: name).decode(Lease.self)
+        let value = try await get(.leases, namespace: namespace, name: name)
+        return try value.decode(Lease.self).with(raw: value)
     }
 
     public func createLease(_ lease: Lease) async throws -> Lease {
-        try await create(.leases, namespace: lease.metadata.namespace, object: JSONValue(encoding: lease)).decode(Lease.self)
+        let stored = try await create(.leases, namespace: lease.metadata.namespace, object: JSONValue(encoding: lease))
+        return try stored.decode(Lease.self).with(raw: stored)
     }
 
     /// PUT with the lease's resourceVersion: 409 Conflict when another holder wrote first.
+    /// The typed fields are written over ``Lease/raw``, so unknown fields survive.
     public func updateLease(_ lease: Lease) async throws -> Lease {
-        try await update(.leases, namespace: lease.metadata.namespace, object: JSONValue(encoding: lease)).decode(Lease.self)
+        let typed = try JSONValue(encoding: lease)
+        let body = lease.raw.map { $0.merging(patch: typed) } ?? typed
+        let stored = try await update(.leases, namespace: lease.metadata.namespace, object: body)
+        return try stored.decode(Lease.self).with(raw: stored)
     }
+
 
     // MARK: Events
 

@@ -21,6 +21,7 @@ public final class Informer: Service, Sendable {
     private let stream: AsyncStream<ReflectorStateMachine.Change>
     private let continuation: AsyncStream<ReflectorStateMachine.Change>.Continuation
     private let pageSize: Int
+    private let syncWaiters = Mutex<[CheckedContinuation<Void, Never>]?>([])
 
     /// Changes to the cache, in order (one consumer).
     public var changes: AsyncStream<ReflectorStateMachine.Change> { stream }
@@ -54,14 +55,32 @@ public final class Informer: Service, Sendable {
     /// The resourceVersion the next watch resumes from.
     public var resourceVersion: String? { machine.withLock { $0.resourceVersion } }
 
-    /// Waits until the first LIST has filled the cache.
-    public func waitForSync() async throws {
-        while !hasSynced { try await clock.sleep(for: .milliseconds(10)) }
+    /// Waits until the first LIST has filled the cache (or the informer stopped; check ``hasSynced``).
+    public func waitForSync() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let waiting = syncWaiters.withLock { waiters -> Bool in
+                guard waiters != nil else { return false }
+                waiters!.append(continuation)
+                return true
+            }
+            if !waiting { continuation.resume() }
+        }
+    }
+
+    private func markSynced() {
+        let waiters = syncWaiters.withLock { waiters in
+            defer { waiters = nil }
+            return waiters ?? []
+        }
+        for waiter in waiters { waiter.resume() }
     }
 
     /// Lists and watches until cancelled or gracefully shut down.
     public func run() async throws {
-        defer { continuation.finish() }
+        defer {
+            continuation.finish()
+            markSynced()  // wakes waiters if the informer stops before it synced (hasSynced stays false)
+        }
         try await cancelWhenGracefulShutdown {
             try await self.loop()
         }
@@ -80,6 +99,7 @@ public final class Informer: Service, Sendable {
                         "resource": "\(resource)", "count": "\(list.items.count)", "resourceVersion": "\(list.resourceVersion)",
                     ])
                     emit(changes)
+                    markSynced()
                     action = next
                 } catch {
                     if Task.isCancelled { return }
@@ -121,5 +141,13 @@ public final class Informer: Service, Sendable {
 
     private func emit(_ changes: [ReflectorStateMachine.Change]) {
         for change in changes { continuation.yield(change) }
+    }
+}
+
+extension Informer {
+    /// Adds the `namespace/name` key of every changed object to `queue` until the informer stops:
+    /// the usual wiring of a level-triggered controller (the key, never the event, is queued).
+    public func enqueueChanges(into queue: WorkQueue<String>) async {
+        for await change in changes { await queue.add(change.object.objectKey) }
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 extension JSONValue {
     /// Parses JSON text.
     public init(parsing bytes: some Collection<UInt8>) throws {
-        self = try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        self = try JSONParser.parse(bytes)
     }
 
     /// Parses JSON text.
@@ -22,7 +22,7 @@ extension JSONValue {
 
     /// Compact JSON text (keys sorted, so output is stable).
     public func serialized() throws -> [UInt8] {
-        Array(try JSONValue.encoder.encode(self))
+        JSONWriter.write(self)
     }
 
     /// This value decoded as `type`.

@@ -4,6 +4,14 @@ public struct Lease: Sendable, Hashable, Codable {
     public var kind: String? = "Lease"
     public var metadata: ObjectMeta
     public var spec: Spec
+    /// The Lease as the server sent it (set by ``KubernetesAPI/getLease(name:namespace:)`` and the
+    /// write helpers): ``KubernetesAPI/updateLease(_:)`` writes the typed fields over it, so fields
+    /// this type does not know (`strategy`, `preferredHolder`, managed fields) are kept.
+    public var raw: JSONValue?
+
+    enum CodingKeys: String, CodingKey {
+        case apiVersion, kind, metadata, spec
+    }
 
     public struct Spec: Sendable, Hashable, Codable {
         public var holderIdentity: String?
@@ -26,5 +34,13 @@ public struct Lease: Sendable, Hashable, Codable {
     public init(metadata: ObjectMeta, spec: Spec) {
         self.metadata = metadata
         self.spec = spec
+    }
+}
+
+extension Lease {
+    func with(raw: JSONValue) -> Lease {
+        var copy = self
+        copy.raw = raw
+        return copy
     }
 }

@@ -21,6 +21,7 @@ final class CurlEngine: @unchecked Sendable {
     private struct Inbox {
         var adds: [CurlTransfer] = []
         var cancels: Set<ObjectIdentifier> = []
+        var resumes: [CurlTransfer] = []
         var stopping = false
     }
 
@@ -64,6 +65,12 @@ final class CurlEngine: @unchecked Sendable {
         curl_multi_wakeup(multi)
     }
 
+    /// Un-pauses a streaming transfer whose reader caught up.
+    func resume(_ transfer: CurlTransfer) {
+        inbox.withLock { $0.resumes.append(transfer) }
+        curl_multi_wakeup(multi)
+    }
+
     /// Fails what is in flight, stops the thread and waits for it.
     func shutdown() {
         let first = inbox.withLock { inbox -> Bool in
@@ -77,12 +84,18 @@ final class CurlEngine: @unchecked Sendable {
 
     private func run() {
         while true {
-            let (adds, cancels, stopping) = inbox.withLock { inbox in
+            let (adds, cancels, resumes, stopping) = inbox.withLock { inbox in
                 defer {
                     inbox.adds = []
                     inbox.cancels = []
+                    inbox.resumes = []
                 }
-                return (inbox.adds, inbox.cancels, inbox.stopping)
+                return (inbox.adds, inbox.cancels, inbox.resumes, inbox.stopping)
+            }
+            for transfer in resumes {
+                if let handle = transfer.handle, active[handle] === transfer {
+                    curl_easy_pause(handle, CURLPAUSE_RECV_CONT | CURLPAUSE_SEND_CONT)
+                }
             }
             for transfer in adds {
                 if cancels.contains(ObjectIdentifier(transfer)) {
@@ -240,7 +253,9 @@ private func curlWriteBody(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ 
                            _ context: UnsafeMutableRawPointer?) -> Int {
     guard let context else { return 0 }
     let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
-    transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: size * count))
+    guard transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: size * count)) else {
+        return Int(CURL_WRITEFUNC_PAUSE)
+    }
     return size * count
 }
 

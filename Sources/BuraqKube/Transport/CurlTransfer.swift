@@ -1,4 +1,5 @@
 import CCurl
+import Synchronization
 
 /// One request in flight on the ``CurlEngine``: its request, what arrived so far, and who waits.
 ///
@@ -19,15 +20,23 @@ final class CurlTransfer: @unchecked Sendable {
     var headerList: UnsafeMutablePointer<curl_slist>?
     let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
 
+    /// Streaming bodies: bytes handed to the reader and not yet taken, and whether curl is paused.
+    /// Shared with the reading task, hence the lock.
+    private let flow = Mutex<(pending: Int, paused: Bool)>((0, false))
+    /// Above this many unread bytes the transfer pauses (`CURL_WRITEFUNC_PAUSE`) until the reader
+    /// has taken half of them.
+    let pauseAbove: Int
+
     private(set) var status = 0
     private(set) var headers: [(String, String)] = []
     private var body: [UInt8] = []
     private var stream: AsyncThrowingStream<[UInt8], any Error>.Continuation?
     private var headDelivered = false
 
-    init(request: HTTPRequest, url: String) {
+    init(request: HTTPRequest, url: String, pauseAbove: Int = 4 << 20) {
         self.request = request
         self.url = url
+        self.pauseAbove = pauseAbove
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
     }
 
@@ -51,13 +60,36 @@ final class CurlTransfer: @unchecked Sendable {
         }
     }
 
-    /// A piece of the body.
-    func receiveBody(_ bytes: UnsafeRawBufferPointer) {
-        if case .streaming = waiter {
-            deliverHead()
-            stream?.yield(Array(bytes))
-        } else {
+    /// A piece of the body; false when the reader is too far behind and curl must pause
+    /// (it delivers the same bytes again after ``CurlEngine/resume(_:)``).
+    func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard case .streaming = waiter else {
             body.append(contentsOf: bytes)
+            return true
+        }
+        deliverHead()
+        let limit = pauseAbove
+        let pause = flow.withLock { flow -> Bool in
+            if flow.pending >= limit {
+                flow.paused = true
+                return true
+            }
+            flow.pending += bytes.count
+            return false
+        }
+        if pause { return false }
+        stream?.yield(Array(bytes))
+        return true
+    }
+
+    /// The reader took `count` bytes; true when curl was paused and may go on now.
+    func consumed(_ count: Int) -> Bool {
+        let limit = pauseAbove
+        return flow.withLock { flow in
+            flow.pending -= count
+            guard flow.paused, flow.pending <= limit / 2 else { return false }
+            flow.paused = false
+            return true
         }
     }
 

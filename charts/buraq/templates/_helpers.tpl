@@ -82,3 +82,25 @@ Controller image reference.
 {{- define "buraq.image" -}}
 {{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion) }}
 {{- end }}
+
+{{/*
+The controller's RBAC rules, shared by the ClusterRole (rbac.scope cluster) and the per-namespace
+Roles (rbac.scope namespaces).
+*/}}
+{{- define "buraq.controllerRules" -}}
+- apiGroups: ["buraq.dev"]
+  resources: ["taskqueues"]
+  verbs: ["list", "watch"]
+- apiGroups: ["buraq.dev"]
+  resources: ["taskqueues/status"]
+  verbs: ["patch"]
+- apiGroups: ["apps"]
+  resources: ["deployments/scale"]
+  verbs: ["get", "patch"]
+- apiGroups: [""]
+  resources: ["pods"]
+  verbs: ["patch"]
+- apiGroups: ["events.k8s.io"]
+  resources: ["events"]
+  verbs: ["create"]
+{{- end }}
