@@ -95,6 +95,8 @@ let package = Package(
             dependencies: [
                 "BuraqQueue", "BuraqRedis", "BuraqHTTP", "BuraqMetrics",
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
