@@ -19,7 +19,7 @@ def main():
         os.dup2(from_chrome_w, 4)
     proc = subprocess.Popen(
         [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-         "--hide-scrollbars", "--remote-debugging-pipe", "--user-data-dir=" + profile, "--window-size=1400,1150"],
+         "--hide-scrollbars", "--remote-debugging-pipe", "--user-data-dir=" + profile, "--window-size=1400,1900"],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         preexec_fn=child_fds, pass_fds=(3, 4))
     os.close(to_chrome_r); os.close(from_chrome_w)
@@ -51,7 +51,7 @@ def main():
         target = call("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         call("Page.enable", session=session)
-        call("Emulation.setDeviceMetricsOverride", {"width": 1400, "height": 1150, "deviceScaleFactor": 1, "mobile": False}, session=session)
+        call("Emulation.setDeviceMetricsOverride", {"width": 1400, "height": 1900, "deviceScaleFactor": 1, "mobile": False}, session=session)
         call("Page.navigate", {"url": url}, session=session)
         samples = []
         start = time.time()

@@ -36,7 +36,13 @@ import Testing
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
 
-        try await GatewayHarness.with({ $0.anonymousWrites = true; $0.sampleInterval = .milliseconds(500) }) { h in
+        // What `kubectl get taskqueues -A -o json` would say of the queue, for the controller table.
+        let statusFile = directory.appendingPathComponent("taskqueues.json").path
+        try (#"{"kind":"List","items":[{"kind":"TaskQueue","metadata":{"name":"thumbnails","namespace":"media"},"spec":{"queue":"\#(queue)"},"#
+            + #""status":{"replicas":2,"desiredReplicas":4,"lastScaleTime":"2026-12-03T18:00:00Z","conditions":[{"type":"Ready","status":"True","reason":"Scaled"},"#
+            + #"{"type":"ScalingLimited","status":"False","reason":"DesiredWithinRange","message":"backlog 380 / 100 per replica = 4 replicas"}]}}]}"#)
+            .write(toFile: statusFile, atomically: true, encoding: .utf8)
+        try await GatewayHarness.with({ $0.anonymousWrites = true; $0.sampleInterval = .milliseconds(500); $0.taskQueueStatusFile = statusFile }) { h in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await h.gateway.sampler.run() }
                 group.addTask { try await worker.run() }
@@ -66,6 +72,7 @@ import Testing
                 #expect(changes >= 4, "updates that changed the numbers shown: \(samples)")
                 #expect(dom.contains("data-queue=\"\(queue)\""), "the queue's row is shown")
                 #expect(dom.contains("dashboard-worker-1"), "the live worker is shown")
+                #expect(dom.contains("media/thumbnails") && dom.contains("DesiredWithinRange"), "the controller's decisions are shown")
                 let png = try #require(FileManager.default.contents(atPath: screenshot), "no screenshot")
                 #expect(png.count > 10_000 && png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
                 if let keep = ProcessInfo.processInfo.environment["BURAQ_DASHBOARD_SCREENSHOT"] {

@@ -140,6 +140,18 @@ import Testing
         #expect(throws: GatewayConfigurationError.self) { try ControllerStatusFile(path: file + ".missing").statuses() }
     }
 
+    @Test func aKeyOfAnotherTypeIs409() async throws {
+        try await GatewayHarness.with({ $0.anonymousWrites = true }) { h in
+            let q = GatewayHarness.uniqueQueue("clash")
+            try await h.redis.send(RedisCommand("SET", try QueueKeys(queue: q).stream, "not a stream"))
+            try await h.redis.send(RedisCommand("HSET", try QueueKeys(queue: q).config, "paused", "false"))
+            let enqueue = try await h.call("POST", "/v1/queues/\(q)/tasks", json: #"{"type":"t"}"#)
+            #expect(enqueue.status == 409 && enqueue.errorCode == "wrongType", "\(enqueue.text)")
+            let show = try await h.call("GET", "/v1/queues/\(q)")
+            #expect(show.status == 409, "\(show.text)")
+        }
+    }
+
     @Test func healthIs503WithoutRedis() async throws {
         var config = GatewayConfiguration()
         config.host = "127.0.0.1"

@@ -59,7 +59,13 @@ public final class QueueSampler: Service, Sendable {
         var workers: [WorkerSummary] = []
         var samples: [String: CounterSample] = [:]
         for queue in try await directory.queues() {
-            let read = try await read(queue, now: now)
+            // One unreadable queue (a key of another type, say) must not hide the others.
+            let read: (summary: QueueSummary, counters: CounterSample, workers: [WorkerSummary])
+            do { read = try await self.read(queue, now: now) } catch {
+                if error.code != .wrongType { throw error }
+                logger.debug("Skipping a queue that cannot be read", metadata: ["queue": "\(queue)", "error": "\(error)"])
+                continue
+            }
             samples[queue] = read.counters
             workers += read.workers
             summaries.append(read.summary)
