@@ -40,21 +40,9 @@ public final class Worker: Service, Sendable {
 
     private typealias Fetched = FetchedEntry
 
-    /// A running handler's entry and start time, under a number unique in this worker (cheaper
-    /// to hash than the entry's stream and id).
-    private struct InFlight {
-        var key: EntryKey
-        var started: ContinuousClock.Instant
-        /// With a task timeout: the handler's task, cancelled by ``deadlineLoop()`` at `deadline`.
-        var handler: Task<Void, any Error>?
-        var deadline: ContinuousClock.Instant?
-        var timedOut = false
-    }
-
     private struct WorkerState {
         var counters = WorkerCounters()
-        var inFlight: [Int: InFlight] = [:]
-        var nextInFlight = 0
+        var inFlight: InFlightTable
         var reclaimed: [Fetched] = []
         var settings: WorkerSettings
         var lastConfigProblem: String?
@@ -82,7 +70,7 @@ public final class Worker: Service, Sendable {
         self.observer = observer
         self.observing = !(observer is NoWorkerObserver)
         self.startedAt = clock.nowMilliseconds()
-        self.state = Mutex(WorkerState(settings: WorkerSettings(configuration)))
+        self.state = Mutex(WorkerState(inFlight: InFlightTable(capacity: configuration.concurrency), settings: WorkerSettings(configuration)))
     }
 
     /// Totals since start.
@@ -265,7 +253,7 @@ public final class Worker: Service, Sendable {
     }
 
     private func isBusy(_ key: EntryKey) -> Bool {
-        state.withLock { s in s.inFlight.values.contains { $0.key == key } || s.reclaimed.contains { $0.key == key } } || acks.contains(key)
+        state.withLock { s in s.inFlight.contains(key) || s.reclaimed.contains { $0.key == key } } || acks.contains(key)
     }
 
     /// Starts a handler per entry (one lock for the whole batch's bookkeeping).
@@ -273,18 +261,12 @@ public final class Worker: Service, Sendable {
         guard !entries.isEmpty else { return }
         let now = ContinuousClock.now
         slots.acquire(entries.count)
-        let first = state.withLock { s -> Int in
-            let first = s.nextInFlight
-            for (i, entry) in entries.enumerated() { s.inFlight[first + i] = InFlight(key: entry.key, started: now) }
-            s.nextInFlight += entries.count
-            return first
-        }
-        for (i, entry) in entries.enumerated() {
-            let token = first + i
+        let tokens = state.withLock { s in entries.map { s.inFlight.insert(InFlightTable.Entry(key: $0.key, started: now)) } }
+        for (entry, token) in zip(entries, tokens) {
             running.addTask {
                 let succeeded = await self.process(entry, current, token: token)
                 self.state.withLock { s in
-                    s.inFlight.removeValue(forKey: token)
+                    s.inFlight.remove(token)
                     if succeeded { s.counters.processed += 1 }
                 }
                 self.slots.release()
@@ -426,18 +408,8 @@ public final class Worker: Service, Sendable {
     private func run(_ handler: @escaping TaskHandler, _ task: BuraqTask, timeout: Duration, token: Int) async throws {
         let run = Task { try await handler(task) }
         let deadline = ContinuousClock.now + timeout
-        state.withLock { s in
-            s.inFlight[token]?.handler = run
-            s.inFlight[token]?.deadline = deadline
-        }
-        func timedOut() -> Bool {
-            state.withLock { s in
-                let timedOut = s.inFlight[token]?.timedOut ?? false
-                s.inFlight[token]?.handler = nil
-                s.inFlight[token]?.deadline = nil
-                return timedOut
-            }
-        }
+        state.withLock { $0.inFlight.arm(token, handler: run, deadline: deadline) }
+        func timedOut() -> Bool { state.withLock { $0.inFlight.disarm(token) } }
         do {
             try await withTaskCancellationHandler { try await run.value } onCancel: { run.cancel() }
         } catch {
@@ -454,15 +426,7 @@ public final class Worker: Service, Sendable {
             let timeout = settings.taskTimeout ?? .seconds(1)
             try? await Task.sleep(for: min(max(timeout / 20, .milliseconds(1)), .milliseconds(50)))
             let now = ContinuousClock.now
-            let expired = state.withLock { s -> [Task<Void, any Error>] in
-                var expired: [(token: Int, handler: Task<Void, any Error>)] = []
-                for (token, entry) in s.inFlight {
-                    guard let deadline = entry.deadline, deadline <= now, !entry.timedOut, let handler = entry.handler else { continue }
-                    expired.append((token, handler))
-                }
-                for e in expired { s.inFlight[e.token]?.timedOut = true }
-                return expired.map(\.handler)
-            }
+            let expired = state.withLock { $0.inFlight.expire(now: now) }
             for handler in expired { handler.cancel() }
         }
     }
@@ -635,7 +599,7 @@ public final class Worker: Service, Sendable {
             let third = max(current.visibilityTimeout / 3, .milliseconds(100))
             await sleepUnlessStopping(third)
             let cutoff = ContinuousClock.now - third
-            let old = state.withLock { s in s.inFlight.values.filter { $0.started < cutoff }.map(\.key) }
+            let old = state.withLock { s in s.inFlight.keys(startedBefore: cutoff) }
             guard !old.isEmpty else { continue }
             var byStream: [String: [String]] = [:]
             for key in old { byStream[key.stream, default: []].append(key.id) }
