@@ -30,7 +30,8 @@ public struct GatewayConfiguration: Sendable {
     public var group = "buraq"
     /// A file with `kubectl get taskqueues -A -o json` output, for the controller's decisions.
     public var taskQueueStatusFile: String?
-    /// Threads serving HTTP connections; nil: NIO's shared group (one per core).
+    /// Threads serving HTTP connections; nil: NIO's shared group (one per core). A group made for
+    /// this lives as long as the process.
     public var eventLoopThreads: Int?
     /// Redis connections for enqueues (flushes in flight at once).
     public var enqueueConnections = 2
