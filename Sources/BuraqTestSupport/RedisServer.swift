@@ -28,13 +28,14 @@ public final class RedisServer: @unchecked Sendable {
     /// Starts a server and waits until it answers PING.
     /// - Parameter arguments: extra `redis-server` options, e.g. `["--appendonly", "yes"]`.
     public static func start(arguments: [String] = []) async throws -> RedisServer {
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("buraq-redis-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        // Another process may take the free port before redis-server binds it: then try another port.
+        // Another process may take the free port before redis-server binds it: then try another
+        // port. Each attempt has its own directory, since a failed attempt's deinit removes its own.
         var attempt = 0
         while true {
             attempt += 1
+            let directory = FileManager.default.temporaryDirectory
+                .appendingPathComponent("buraq-redis-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let server = RedisServer(port: try freeLoopbackPort(), directory: directory, extraArguments: arguments)
             do {
                 try await server.launch()
