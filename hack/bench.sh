@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds in release mode, starts a private redis-server on a free port, runs `buraq bench`, stops
 # the server by PID. Extra arguments go to `buraq bench` (e.g. --tasks 200000 --phases enqueue).
+# `hack/bench.sh controller [ARGS]` runs `buraq-controller bench` instead (reaction time, CPU and
+# RSS with 1,000 TaskQueues).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash hack/setup.sh release >/dev/null
@@ -11,4 +13,9 @@ redis_pid=$!
 trap 'kill "$redis_pid" 2>/dev/null; wait "$redis_pid" 2>/dev/null; rm -rf "$dir"' EXIT
 for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.05; done
 echo "redis-server $(redis-server --version | awk '{print $3}') on port $port (pid $redis_pid)"
-.build/release/buraq bench --redis-url "redis://127.0.0.1:$port" "$@"
+if [ "${1:-}" = "controller" ]; then
+  shift
+  .build/release/buraq-controller bench --redis-url "redis://127.0.0.1:$port" "$@"
+else
+  .build/release/buraq bench --redis-url "redis://127.0.0.1:$port" "$@"
+fi

@@ -9,5 +9,11 @@ swift build --build-tests
 echo "==> deployment checks: manifests, chart, Dockerfiles, docs (hack/deploy-tests)"
 bash hack/deploy-tools.sh
 python3 -m pytest -q -p no:cacheprovider hack/deploy-tests
+# The dashboard's browser test needs Chromium; without it (or without apt) that test is skipped.
+if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+  echo "==> Installing chromium (dashboard browser test)"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+    || echo "chromium could not be installed: the dashboard browser test will be skipped"
+fi
 echo "==> swift test"
 swift test --skip-build "$@"

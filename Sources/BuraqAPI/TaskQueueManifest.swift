@@ -9,14 +9,33 @@ public enum TaskQueueManifest: Sendable {
     public static func read(_ text: String, file: String, decoder: YAMLDecoder = YAMLDecoder()) throws(YAMLError)
         -> [ManifestDocument]
     {
-        try decoder.documents(from: text, file: file).filter { !$0.isEmpty }.map { check($0, file: file, decoder: decoder) }
+        checkAll(try decoder.documents(from: text, file: file), file: file, decoder: decoder)
     }
 
     /// Checks every non-empty document of `bytes`.
     public static func read(bytes: some Collection<UInt8>, file: String, decoder: YAMLDecoder = YAMLDecoder())
         throws(YAMLError) -> [ManifestDocument]
     {
-        try decoder.documents(from: bytes, file: file).filter { !$0.isEmpty }.map { check($0, file: file, decoder: decoder) }
+        checkAll(try decoder.documents(from: bytes, file: file), file: file, decoder: decoder)
+    }
+
+    /// Every non-empty document; a `List` (`kubectl get -o yaml` prints one) stands for its items.
+    private static func checkAll(_ documents: [YAMLDocument], file: String, decoder: YAMLDecoder) -> [ManifestDocument] {
+        var checked: [ManifestDocument] = []
+        for document in documents where !document.isEmpty {
+            let root = document.root
+            if let kind = root["kind"]?.scalar?.text, kind == "List" || kind.hasSuffix("List"),
+                let items = root["items"]?.sequence
+            {
+                for item in items {
+                    let itemDocument = YAMLDocument(root: item, index: document.index, startLine: item.mark.line)
+                    checked.append(check(itemDocument, file: file, decoder: decoder))
+                }
+            } else {
+                checked.append(check(document, file: file, decoder: decoder))
+            }
+        }
+        return checked
     }
 
     /// Checks one document.

@@ -183,19 +183,23 @@ public final class HTTPServer: Service, Sendable {
         }
         headers.replaceOrAdd(name: "Connection", value: keepAlive ? "keep-alive" : "close")
         let head = HTTPResponseHead(version: request.version, status: HTTPResponseStatus(statusCode: response.status), headers: headers)
+        guard let streamer else {
+            // One write for the whole response: one hop to the event loop, one flush.
+            var parts: [HTTPServerResponsePart] = [.head(head)]
+            if request.method != .HEAD && !response.body.isEmpty { parts.append(.body(.byteBuffer(ByteBuffer(bytes: response.body)))) }
+            parts.append(.end(nil))
+            try await outbound.write(contentsOf: parts)
+            return
+        }
         try await outbound.write(.head(head))
-        if let streamer {
-            // NIO's encoder frames the body with chunked transfer encoding (HTTP/1.1).
-            do {
-                try await streamer(HTTPBodyWriter { bytes in
-                    try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: bytes))))
-                })
-            } catch {
-                logger.debug("HTTP stream ended", metadata: ["path": "\(request.uri)", "error": "\(error)"])
-                if Task.isCancelled { throw error }
-            }
-        } else if request.method != .HEAD && !response.body.isEmpty {
-            try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: response.body))))
+        // NIO's encoder frames the body with chunked transfer encoding (HTTP/1.1).
+        do {
+            try await streamer(HTTPBodyWriter { bytes in
+                try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: bytes))))
+            })
+        } catch {
+            logger.debug("HTTP stream ended", metadata: ["path": "\(request.uri)", "error": "\(error)"])
+            if Task.isCancelled { throw error }
         }
         try await outbound.write(.end(nil))
     }

@@ -43,7 +43,9 @@ extension FakeAPIStore {
                 throw KubeAPIError(code: 409, reason: "AlreadyExists", message: "\(Self.qualified(definition)) \"\(name)\" already exists",
                                    details: StatusDetails(name: name, group: resource.group, kind: resource.resource))
             }
-            return commit(&state, resource, key: key, type: .added, new: object, old: nil)
+            let stored = commit(&state, resource, key: key, type: .added, new: object, old: nil)
+            _ = simulateDeploymentController(&state, resource, key: key, stored)
+            return stored
         }
         for definition in crdDefinitions { register(definition) }
         return stored
@@ -179,7 +181,25 @@ extension FakeAPIStore {
         } else {
             stored = commit(&state, resource, key: key, type: .modified, new: next, old: current)
         }
+        if subresource != "status", stored.generation != current.generation {
+            // The answer is the write itself; the simulated controller's status write follows it.
+            _ = simulateDeploymentController(&state, resource, key: key, stored)
+        }
         return subresource == "scale" ? try Self.scaleView(of: stored, definition) : stored
+    }
+
+    /// With ``simulatesDeployments``: the status the deployment controller would write for `object`.
+    func simulateDeploymentController(_ state: inout State, _ resource: GroupVersionResource, key: String,
+                                      _ object: JSONValue) -> JSONValue? {
+        guard simulatesDeployments, resource == .deployments, object.metadata?["deletionTimestamp"] == nil else { return nil }
+        let replicas = object[path: ["spec", "replicas"]] ?? 1
+        var next = object
+        var status = object["status"] ?? [:]
+        for field in ["replicas", "readyReplicas", "availableReplicas", "updatedReplicas"] { status[field] = replicas }
+        status["observedGeneration"] = object[path: ["metadata", "generation"]]
+        next["status"] = status
+        guard next != object else { return nil }
+        return commit(&state, resource, key: key, type: .modified, new: next, old: object)
     }
 
     /// Bumps the resourceVersion, stores (or removes) the object, records history, tells watchers.

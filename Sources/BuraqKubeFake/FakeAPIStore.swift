@@ -45,8 +45,15 @@ public final class FakeAPIStore: Sendable {
     /// When objects are created (injected so tests can fix it).
     let now: @Sendable () -> Date
 
-    public init(historyLimit: Int = 10_000, now: @escaping @Sendable () -> Date = { Date() }) {
+    /// When true, deployments behave as if the deployment controller ran: after every change to a
+    /// deployment's spec its status follows at once (`replicas`, `readyReplicas`, `availableReplicas`,
+    /// `updatedReplicas` = `spec.replicas`, `observedGeneration` = `metadata.generation`), as a second
+    /// write with its own resourceVersion and watch event.
+    public let simulatesDeployments: Bool
+
+    public init(historyLimit: Int = 10_000, simulatesDeployments: Bool = false, now: @escaping @Sendable () -> Date = { Date() }) {
         self.historyLimit = historyLimit
+        self.simulatesDeployments = simulatesDeployments
         self.now = now
         state.withLock { state in
             for definition in ResourceDefinition.builtIn { state.definitions[definition.gvr] = definition }

@@ -54,7 +54,31 @@ public struct QueueInspector: Sendable {
     /// - Throws: ``QueueError`` `.wrongType` naming the key when a key holds another type, `.redis` otherwise.
     public func stats() async throws(QueueError) -> QueueStats {
         let now = clock.nowMilliseconds()
-        let commands = [
+        let replies: [RESPValue]
+        do { replies = try await redis.pipeline(commands(now: now)) } catch { throw QueueError(error, key: keys.stream) }
+        return try parse(replies[...], now: now)
+    }
+
+    /// The stats of many queues on one Redis in one round trip (the controller polls hundreds of
+    /// queues a second on one server). Each inspector's result is its own: one queue's wrong key
+    /// type does not fail the others; a connection failure fails them all.
+    public static func stats(of inspectors: [QueueInspector], redis: RedisClient, clock: any WallClock = SystemWallClock())
+        async throws(QueueError) -> [Result<QueueStats, QueueError>]
+    {
+        let now = clock.nowMilliseconds()
+        let commands = inspectors.flatMap { $0.commands(now: now) }
+        let replies: [RESPValue]
+        do { replies = try await redis.pipeline(commands) } catch { throw QueueError(error) }
+        return inspectors.enumerated().map { index, inspector in
+            let slice = replies[(index * commandCount)..<((index + 1) * commandCount)]
+            return Result { () throws(QueueError) in try inspector.parse(slice, now: now) }
+        }
+    }
+
+    static let commandCount = 6
+
+    func commands(now: Int64) -> [RedisCommand] {
+        [
             RedisCommand("XINFO", "GROUPS", keys.stream),
             RedisCommand("XLEN", keys.stream),
             RedisCommand("ZCARD", keys.scheduled),
@@ -62,14 +86,17 @@ public struct QueueInspector: Sendable {
             RedisCommand("XLEN", keys.deadLetter),
             RedisCommand("XPENDING", keys.stream, group),
         ]
-        let replies: [RESPValue]
-        do { replies = try await redis.pipeline(commands) } catch { throw QueueError(error, key: keys.stream) }
+    }
+
+    func parse(_ replies: ArraySlice<RESPValue>, now: Int64) throws(QueueError) -> QueueStats {
+        let replies = Array(replies)
+        let names = ["XINFO", "XLEN", "ZCARD", "ZCOUNT", "XLEN", "XPENDING"]
         let keyOf = [keys.stream, keys.stream, keys.scheduled, keys.scheduled, keys.deadLetter, keys.stream]
         for (i, reply) in replies.enumerated() {
             guard let message = reply.errorMessage else { continue }
             // A missing stream or group is an empty queue, not an error.
             if message.hasPrefix("ERR no such key") || message.hasPrefix("NOGROUP") { continue }
-            throw QueueError(RedisError(code: .server, message: message, context: ["command": commands[i].name]), key: keyOf[i])
+            throw QueueError(RedisError(code: .server, message: message, context: ["command": names[i]]), key: keyOf[i])
         }
         var stats = QueueStats()
         stats.length = replies[1].int ?? 0

@@ -59,6 +59,7 @@ final class ConnectionPool: @unchecked Sendable {
                 return
             }
             let job = jobs[head]
+            jobs[head] = { _ in }  // drop the finished job's captures (buffers, continuation) now
             head += 1
             if head > 1024 && head * 2 > jobs.count {
                 jobs.removeFirst(head)

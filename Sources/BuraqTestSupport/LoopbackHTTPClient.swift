@@ -32,13 +32,14 @@ public final class LoopbackHTTPClient: @unchecked Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard rc == 0 else {
-            let e = errno
-            close(fd)
-            throw TestSupportError("connect to 127.0.0.1:\(port) failed: errno \(e)")
+            // No close here: every stored property is set, so `deinit` runs for this failed
+            // initialiser and closes `fd`. Closing it twice would close whatever descriptor the
+            // process opened with that number meanwhile (a Redis connection, another test's socket).
+            throw TestSupportError("connect to 127.0.0.1:\(port) failed: errno \(errno)")
         }
     }
 
-    deinit { close(fd) }
+    deinit { if fd >= 0 { close(fd) } }
 
     /// One GET on a new connection, closed after.
     public static func get(port: Int, _ path: String) async throws -> HTTPReply {

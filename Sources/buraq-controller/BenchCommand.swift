@@ -22,6 +22,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Seconds the load is measured.")
     var seconds: Int = 30
 
+    @Flag(help: "Read queue figures from memory instead of Redis (the controller's own cost).")
+    var inMemory = false
+
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
@@ -30,6 +33,7 @@ struct BenchCommand: AsyncParsableCommand {
         bench.reactionRuns = runs
         bench.taskQueues = taskQueues
         bench.loadDuration = .seconds(seconds)
+        bench.inMemoryQueues = inMemory
         if runs > 0 {
             let reaction = try await bench.measureReaction().milliseconds
             let median = reaction[reaction.count / 2]

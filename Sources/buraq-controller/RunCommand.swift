@@ -1,6 +1,7 @@
 import ArgumentParser
 import BuraqController
 import BuraqHTTP
+import BuraqKube
 import BuraqQueue
 import BuraqRedis
 import Foundation
@@ -71,29 +72,74 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         logging.bootstrap()
         let logger = Logger(label: "buraq.controller")
-        guard let local else {
-            throw ValidationError("Kubernetes mode is not available in this build yet; use --local FILE|DIR")
-        }
         let metrics = ControllerMetrics()
         let clients = RedisClients(logger: logger)
         defer { clients.closeAll() }
-        let poolConfiguration = LocalProcessPoolConfiguration(
-            workerPath: try resolveWorkerPath(), defaultRedisURL: redisURL, workerConcurrency: workerConcurrency,
-            logDirectory: workerLogDir ?? LocalProcessPoolConfiguration(workerPath: "", defaultRedisURL: "").logDirectory)
-        let pool = LocalProcessPool(configuration: poolConfiguration, logger: logger)
-        let environment = ControllerEnvironment(
-            metrics: RedisQueueMetricsSource(clients: clients, defaultURL: redisURL), scaleTarget: pool,
-            status: LoggingStatusSink(logger: logger), observer: metrics, logger: logger)
-        let source = LocalTaskQueueSource(path: local, logger: logger, decode: TaskQueueFileReader.decoder(defaultRedisURL: redisURL))
-        let controller = ControllerService(source: source, environment: environment)
-        logger.info(
-            "Starting controller",
-            metadata: [
-                "mode": "local", "path": "\(local)", "redisURL": "\(redisURL)", "workerPath": "\(poolConfiguration.workerPath)",
-                "workerLogDir": "\(poolConfiguration.logDirectory)",
-            ])
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: controller)]
-        services += try endpointServices(metrics: metrics, controller: controller, logger: logger)
+        let redisSource = RedisQueueMetricsSource(clients: clients, defaultURL: redisURL)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        let controller: ControllerService
+        var client: KubeClient?
+        defer { client?.shutdown() }
+        if let local {
+            let poolConfiguration = LocalProcessPoolConfiguration(
+                workerPath: try resolveWorkerPath(), defaultRedisURL: redisURL, workerConcurrency: workerConcurrency,
+                logDirectory: workerLogDir ?? LocalProcessPoolConfiguration(workerPath: "", defaultRedisURL: "").logDirectory)
+            let environment = ControllerEnvironment(
+                metrics: redisSource, scaleTarget: LocalProcessPool(configuration: poolConfiguration, logger: logger),
+                status: LoggingStatusSink(logger: logger), observer: metrics, logger: logger)
+            let source = LocalTaskQueueSource(path: local, logger: logger, decode: TaskQueueFileReader.decoder(defaultRedisURL: redisURL))
+            controller = ControllerService(source: source, environment: environment)
+            logger.info(
+                "Starting controller",
+                metadata: [
+                    "mode": "local", "path": "\(local)", "redisURL": "\(RedisClients.redacted(redisURL))",
+                    "workerPath": "\(poolConfiguration.workerPath)", "workerLogDir": "\(poolConfiguration.logDirectory)",
+                ])
+        } else {
+            let configuration: ClientConfiguration
+            do { configuration = try ConfigLoader().load(kubeconfig: kubeconfig) } catch {
+                throw ValidationError("Cannot load Kubernetes configuration: \(error)")
+            }
+            let api = KubeClient(configuration: configuration)
+            client = api
+            let identity = ProcessInfo.processInfo.environment["POD_NAME"] ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())"
+            var mayWrite: @Sendable () -> Bool = { true }
+            if leaderElect {
+                let namespace =
+                    leaderElectNamespace ?? ProcessInfo.processInfo.environment["POD_NAMESPACE"] ?? configuration.namespace
+                let elector: LeaderElector
+                do {
+                    elector = try LeaderElector(
+                        api: api,
+                        configuration: LeaderElectionConfiguration(
+                            leaseName: "buraq-controller", namespace: namespace, identity: identity,
+                            leaseDuration: leaderElectLeaseDuration.duration, renewDeadline: leaderElectRenewDeadline.duration,
+                            retryPeriod: leaderElectRetryPeriod.duration),
+                        logger: logger)
+                } catch { throw ValidationError("\(error)") }
+                mayWrite = { elector.isLeader }
+                metrics.setLeader(false)
+                services.append(.init(service: elector))
+                services.append(.init(service: LeadershipReporter(elector: elector, metrics: metrics, logger: logger)))
+            }
+            let environment = ControllerEnvironment(
+                metrics: redisSource, scaleTarget: DeploymentScaleTarget(api: api, logger: logger),
+                status: KubernetesStatusSink(api: api, instance: identity, logger: logger), observer: metrics,
+                mayWrite: mayWrite, logger: logger)
+            controller = ControllerService(
+                source: KubernetesTaskQueueSource(api: api, namespaces: namespaces, logger: logger), environment: environment)
+            logger.info(
+                "Starting controller",
+                metadata: [
+                    "mode": "kubernetes", "server": "\(configuration.server)",
+                    "namespaces": "\(namespaces.isEmpty ? "all" : namespaces.joined(separator: ","))",
+                    "leaderElect": "\(leaderElect)", "identity": "\(identity)",
+                ])
+        }
+        // Graceful shutdown runs in reverse order: the controller stops first, then the elector
+        // (releasing the Lease), then the endpoints.
+        services = try endpointServices(metrics: metrics, controller: controller, logger: logger) + services
+        services.append(.init(service: controller))
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -21,9 +21,11 @@ struct FakeAPIServerCommand: AsyncParsableCommand {
     @Option(help: "Seconds between watch bookmarks.") var bookmarkInterval = 1.0
     @Option(help: "Write a kubeconfig pointing at this server to this path.") var writeKubeconfig: String?
     @Option(help: "JSON files (a CRD, or a List of objects) to load at start.") var preload: [String] = []
+    @Flag(help: "Deployments' status follows their spec at once, as if the deployment controller ran.")
+    var simulateDeployments = false
 
     func run() async throws {
-        let store = FakeAPIStore()
+        let store = FakeAPIStore(simulatesDeployments: simulateDeployments)
         for file in preload { try load(file, into: store) }
         let server = try await FakeAPIServer.start(configuration: .init(
             host: host, port: port, token: token, bookmarkInterval: .milliseconds(Int(bookmarkInterval * 1000))), store: store)

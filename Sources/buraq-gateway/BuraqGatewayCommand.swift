@@ -54,6 +54,12 @@ struct BuraqGatewayCommand: AsyncParsableCommand {
     @Option(help: "Consumer group whose lag and pending are reported.")
     var group: String = "buraq"
 
+    @Option(help: "File holding `kubectl get taskqueues -A -o json`, read again when it changes: the dashboard shows the controller's decisions.")
+    var taskqueueStatusFile: String?
+
+    @Option(help: "Threads serving HTTP connections (default: one per core).")
+    var eventLoops: Int?
+
     @Option(help: "Redis connections for enqueues.")
     var enqueueConnections: Int = 2
 
@@ -65,6 +71,7 @@ struct BuraqGatewayCommand: AsyncParsableCommand {
         guard maxPayloadBytes >= 1, maxBodyBytes >= 1 else { throw ValidationError("--max-payload-bytes and --max-body-bytes must be at least 1") }
         guard rateLimit >= 0, (rateBurst ?? 1) >= 1 else { throw ValidationError("--rate-limit must be 0 or more and --rate-burst at least 1") }
         guard maxBacklog >= 0 else { throw ValidationError("--max-backlog must be 0 or more, got \(maxBacklog)") }
+        guard (eventLoops ?? 1) >= 1 else { throw ValidationError("--event-loops must be at least 1") }
         guard (1...64).contains(enqueueConnections) else { throw ValidationError("--enqueue-connections must be 1 to 64") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
         do { _ = try RedisConfiguration(url: redisURL) } catch { throw ValidationError(error.message) }
@@ -109,6 +116,13 @@ struct BuraqGatewayCommand: AsyncParsableCommand {
         config.defaultMaxBacklog = maxBacklog
         config.group = group
         config.enqueueConnections = enqueueConnections
+        config.eventLoopThreads = eventLoops
+        config.taskQueueStatusFile = taskqueueStatusFile
+        if let taskqueueStatusFile {
+            do { _ = try ControllerStatusFile(path: taskqueueStatusFile).statuses() } catch {
+                logger.warning("Cannot read the TaskQueue status file yet", metadata: ["file": "\(taskqueueStatusFile)", "error": "\(error)"])
+            }
+        }
         let gateway = Gateway(configuration: config, redis: try RedisConfiguration(url: redisURL), logger: logger)
         defer { gateway.close() }
         logger.info("Starting the gateway", metadata: [

@@ -63,3 +63,15 @@ struct ManifestTests {
         #expect(throws: YAMLError.self) { try read("a: [1, 2\n") }
     }
 }
+
+struct ListManifestTests {
+    @Test func listsStandForTheirItems() throws {
+        let item = minimalManifest.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n")
+        let text = "apiVersion: v1\nkind: List\nitems:\n-\n" + item + "\n- {apiVersion: v1, kind: Service, metadata: {name: s}}\n"
+        let documents = try TaskQueueManifest.read(text, file: "list.yaml")
+        #expect(documents.count == 2)
+        #expect(documents[0].isValid)
+        #expect(documents[0].line == 5)
+        #expect(documents[1].kind == "Service")
+    }
+}

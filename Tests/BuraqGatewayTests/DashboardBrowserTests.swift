@@ -7,7 +7,8 @@ import Testing
 
 /// Opens the dashboard in headless Chromium while tasks flow through a real worker, and checks
 /// that the page's numbers changed (the page counts SSE updates and changes in `data-` attributes
-/// of its body). Saves a screenshot to the temporary directory, and to the path in
+/// of its body, which hack/dashboard-probe.py reads every second over the DevTools pipe).
+/// Saves a screenshot to the temporary directory, and to the path in
 /// `BURAQ_DASHBOARD_SCREENSHOT` when set (docs/dashboard.png was made that way).
 @Suite(.redisServer) struct DashboardBrowserTests {
     static let chromium: String? = ["chromium", "chromium-browser", "google-chrome"].lazy.compactMap { name -> String? in
@@ -35,7 +36,13 @@ import Testing
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
 
-        try await GatewayHarness.with({ $0.anonymousWrites = true; $0.sampleInterval = .milliseconds(500) }) { h in
+        // What `kubectl get taskqueues -A -o json` would say of the queue, for the controller table.
+        let statusFile = directory.appendingPathComponent("taskqueues.json").path
+        try (#"{"kind":"List","items":[{"kind":"TaskQueue","metadata":{"name":"thumbnails","namespace":"media"},"spec":{"queue":"\#(queue)"},"#
+            + #""status":{"replicas":2,"desiredReplicas":4,"lastScaleTime":"2026-12-03T18:00:00Z","conditions":[{"type":"Ready","status":"True","reason":"Scaled"},"#
+            + #"{"type":"ScalingLimited","status":"False","reason":"DesiredWithinRange","message":"backlog 380 / 100 per replica = 4 replicas"}]}}]}"#)
+            .write(toFile: statusFile, atomically: true, encoding: .utf8)
+        try await GatewayHarness.with({ $0.anonymousWrites = true; $0.sampleInterval = .milliseconds(500); $0.taskQueueStatusFile = statusFile }) { h in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await h.gateway.sampler.run() }
                 group.addTask { try await worker.run() }
@@ -48,24 +55,25 @@ import Testing
                         try await Task.sleep(for: .milliseconds(50))
                     }
                 }
-                try await Task.sleep(for: .seconds(2))
-                let url = "http://127.0.0.1:\(h.port)/"
-                let common = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--hide-scrollbars",
-                              "--user-data-dir=\(directory.path)/profile", "--window-size=1400,1100"]
-                let dom = try await Self.run(chromium, common + ["--timeout=8000", "--dump-dom", url], output: directory.appendingPathComponent("dom.html").path)
+                try await Task.sleep(for: .seconds(1))
                 let screenshot = directory.appendingPathComponent("dashboard.png").path
-                _ = try await Self.run(chromium, common + ["--timeout=8000", "--screenshot=\(screenshot)", url],
-                                       output: directory.appendingPathComponent("shot.log").path)
+                let probe = try await Self.run("/usr/bin/env", ["python3", Self.probeScript, chromium, "http://127.0.0.1:\(h.port)/", screenshot, "8"],
+                                               output: directory.appendingPathComponent("probe.json").path)
                 worker.stop()
                 group.cancelAll()
 
-                let updates = Self.attribute("data-updates", in: dom)
-                let changes = Self.attribute("data-changes", in: dom)
-                #expect(updates >= 4, "SSE updates seen by the page: \(updates)\n\(dom.prefix(3000))")
-                #expect(changes >= 2, "updates in which the queue numbers changed: \(changes)")
-                #expect(dom.contains("data-queue=\"\(queue)\""), "the queue row is shown")
+                let line = probe.split(separator: "\n").last { $0.hasPrefix("{") }.map(String.init) ?? ""
+                let result = try #require(try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "probe printed: \(probe.prefix(2000))")
+                let samples = result["samples"] as? [[String: Any]] ?? []
+                let updates = samples.last?["updates"] as? Int ?? 0
+                let changes = samples.last?["changes"] as? Int ?? 0
+                let dom = result["dom"] as? String ?? ""
+                #expect(updates >= 8, "Server-Sent Events updates the page received in 8 s: \(samples)")
+                #expect(changes >= 4, "updates that changed the numbers shown: \(samples)")
+                #expect(dom.contains("data-queue=\"\(queue)\""), "the queue's row is shown")
                 #expect(dom.contains("dashboard-worker-1"), "the live worker is shown")
-                let png = try #require(FileManager.default.contents(atPath: screenshot), "Chromium wrote no screenshot")
+                #expect(dom.contains("media/thumbnails") && dom.contains("DesiredWithinRange"), "the controller's decisions are shown")
+                let png = try #require(FileManager.default.contents(atPath: screenshot), "no screenshot")
                 #expect(png.count > 10_000 && png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
                 if let keep = ProcessInfo.processInfo.environment["BURAQ_DASHBOARD_SCREENSHOT"] {
                     try? FileManager.default.removeItem(atPath: keep)
@@ -77,18 +85,16 @@ import Testing
 
     struct DemoFailure: Error {}
 
-    /// Runs Chromium to completion (at most 60 s) and returns what it printed.
-    static func run(_ chromium: String, _ arguments: [String], output: String) async throws -> String {
-        let process = try ChildProcess(executable: chromium, arguments: arguments, outputPath: output)
+    static let probeScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("hack/dashboard-probe.py").path
+
+    /// Runs a program to completion (at most 60 s) and returns what it printed.
+    static func run(_ program: String, _ arguments: [String], output: String) async throws -> String {
+        let process = try ChildProcess(executable: program, arguments: arguments, outputPath: output)
         guard try await process.wait(timeout: .seconds(60)) != nil else {
             process.kill9()
-            throw TestSupportError("chromium did not finish within 60 s: \(process.output.suffix(2000))")
+            throw TestSupportError("\(arguments.first ?? program) did not finish within 60 s: \(process.output.suffix(2000))")
         }
         return process.output
-    }
-
-    static func attribute(_ name: String, in dom: String) -> Int {
-        guard let range = dom.range(of: "\(name)=\"") else { return -1 }
-        return Int(dom[range.upperBound...].prefix { $0.isNumber }) ?? -1
     }
 }

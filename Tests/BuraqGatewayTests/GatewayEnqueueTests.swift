@@ -17,7 +17,6 @@ import Testing
             #expect(plain.status == 202)
             let id = try #require(plain.object["id"] as? String)
             #expect(plain.object["duplicate"] as? Bool == false)
-            #expect(plain.headers["location"] == "/v1/queues/\(q)/tasks/\(id)")
             let entries = try await h.redis.send(RedisCommand("XRANGE", keys.stream, "-", "+")).array ?? []
             #expect(entries.count == 1)
             let fields = (entries.first?.array?[1].array ?? []).compactMap(\.string)

@@ -121,6 +121,37 @@ import Testing
         }
     }
 
+    @Test func controllerDecisionsComeFromTheTaskQueueStatusFile() async throws {
+        let q = GatewayHarness.uniqueQueue("scaled")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("taskqueues-\(q).json").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let list = #"{"apiVersion":"v1","kind":"List","items":[{"kind":"TaskQueue","metadata":{"name":"emails","namespace":"team-a"},"spec":{"queue":"\#(q)"},"#
+            + #""status":{"replicas":3,"desiredReplicas":5,"lastScaleTime":"2026-12-03T18:00:00Z","conditions":[{"type":"ScalingLimited","status":"True","reason":"MaxReplicas","message":"capped at 5"}]}}]}"#
+        try list.write(toFile: file, atomically: true, encoding: .utf8)
+        try await GatewayHarness.with({ $0.taskQueueStatusFile = file }) { h in
+            try await h.redis.send(RedisCommand("XADD", try QueueKeys(queue: q).stream, "*", "id", "x", "type", "t"))
+            let reply = try await h.call("GET", "/v1/queues/\(q)")
+            let controller = try #require(reply.object["controller"] as? [String: Any], "\(reply.text)")
+            #expect(controller["taskQueue"] as? String == "team-a/emails")
+            #expect(controller["replicas"] as? Int == 3 && controller["desiredReplicas"] as? Int == 5)
+            let condition = (controller["conditions"] as? [[String: Any]])?.first
+            #expect(condition?["reason"] as? String == "MaxReplicas" && condition?["message"] as? String == "capped at 5")
+        }
+        #expect(throws: GatewayConfigurationError.self) { try ControllerStatusFile(path: file + ".missing").statuses() }
+    }
+
+    @Test func aKeyOfAnotherTypeIs409() async throws {
+        try await GatewayHarness.with({ $0.anonymousWrites = true }) { h in
+            let q = GatewayHarness.uniqueQueue("clash")
+            try await h.redis.send(RedisCommand("SET", try QueueKeys(queue: q).stream, "not a stream"))
+            try await h.redis.send(RedisCommand("HSET", try QueueKeys(queue: q).config, "paused", "false"))
+            let enqueue = try await h.call("POST", "/v1/queues/\(q)/tasks", json: #"{"type":"t"}"#)
+            #expect(enqueue.status == 409 && enqueue.errorCode == "wrongType", "\(enqueue.text)")
+            let show = try await h.call("GET", "/v1/queues/\(q)")
+            #expect(show.status == 409, "\(show.text)")
+        }
+    }
+
     @Test func healthIs503WithoutRedis() async throws {
         var config = GatewayConfiguration()
         config.host = "127.0.0.1"

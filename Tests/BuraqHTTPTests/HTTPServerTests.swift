@@ -107,6 +107,22 @@ import Testing
         }
     }
 
+    @Test func streamedResponsesAreChunkedAndPatternsFillParameters() async throws {
+        var router = HTTPRouter()
+        router.get("/stream") { _ in
+            .streaming(headers: [("Content-Type", "text/event-stream")]) { writer in
+                for i in 0..<3 { try await writer.write("data: \(i)\n\n") }
+            }
+        }
+        router.get("/items/{id}") { .text("item \($0.parameter("id")) from \($0.remoteAddress ?? "-")") }
+        try await withServer(router) { port in
+            let text = try await LoopbackHTTPClient(port: port).readStream("/stream") { $0.hasSuffix("\r\n0\r\n\r\n") }
+            #expect(text.lowercased().contains("transfer-encoding: chunked"))
+            #expect(text.contains("data: 0\n\n") && text.contains("data: 2\n\n"))
+            #expect(try await LoopbackHTTPClient.get(port: port, "/items/42").text == "item 42 from 127.0.0.1")
+        }
+    }
+
     @Test func requestTargetParsing() {
         let r = HTTPRequest(method: "get", target: "/a%2Fb?x=1&y=&x=2&flag")
         #expect(r.method == "GET" && r.path == "/a/b")

@@ -1,3 +1,4 @@
+import Foundation
 import BuraqKube
 import BuraqKubeFake
 import Testing
@@ -199,6 +200,30 @@ struct TLSTests {
             }
             client.shutdown()
         }
+        await server.shutdown()
+    }
+}
+
+final class RecordingObserver: KubeClientObserver, @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    var recorded: [String] { lock.withLock { lines } }
+    func requestFinished(method: String, code: Int, duration: Duration) { lock.withLock { lines.append("\(method) \(code)") } }
+    func requestRetried(method: String, code: Int, delay: Duration) { lock.withLock { lines.append("retry \(method) \(code)") } }
+}
+
+@Suite("Client observer")
+struct ClientObserverTests {
+    @Test func reportsEveryAttemptAndRetry() async throws {
+        let server = try await FakeAPIServer.start()
+        let observer = RecordingObserver()
+        let client = KubeClient(configuration: ClientConfiguration(server: server.url, retry: RetryPolicy(initialBackoff: .milliseconds(1))),
+                                observer: observer)
+        server.faults.inject(.status(503), count: 1)
+        _ = try await client.create(.deployments, namespace: "default", object: deployment("web"))
+        await #expect(throws: KubeAPIError.self) { try await client.get(.deployments, namespace: "default", name: "nope") }
+        #expect(observer.recorded == ["POST 503", "retry POST 503", "POST 201", "GET 404"])
+        client.shutdown()
         await server.shutdown()
     }
 }

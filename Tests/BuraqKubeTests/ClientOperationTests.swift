@@ -294,3 +294,24 @@ struct WatchFlowTests {
 }
 
 import Foundation
+
+@Suite("Fake store: simulated deployment controller")
+struct SimulatedDeploymentTests {
+    @Test func statusFollowsSpecAsASecondWrite() async throws {
+        let api = InMemoryKubernetesAPI(store: FakeAPIStore(simulatesDeployments: true))
+        let created = try await api.create(.deployments, namespace: "default", object: deployment("web", replicas: 2))
+        #expect(created["status"] == nil)
+        let settled = try await api.get(.deployments, namespace: "default", name: "web")
+        #expect(settled[path: ["status", "readyReplicas"]] == 2)
+        #expect(settled[path: ["status", "observedGeneration"]] == 1)
+        let scale = try await api.patchScale(name: "web", namespace: "default", replicas: 5)
+        #expect(scale.spec.replicas == 5)
+        #expect(scale.status?.replicas == 2, "The patch's answer comes before the controller's write")
+        let after = try await api.getScale(deployment: "web", namespace: "default")
+        #expect(after.status?.replicas == 5)
+        #expect(after.metadata.resourceVersion != scale.metadata.resourceVersion)
+        // A label change does not move the generation, so no status write.
+        let labelled = try await api.patch(.deployments, namespace: "default", name: "web", patch: .merge(["metadata": ["labels": ["x": "y"]]]))
+        #expect(try await api.get(.deployments, namespace: "default", name: "web").resourceVersion == labelled.resourceVersion)
+    }
+}

@@ -111,4 +111,20 @@ struct InMemoryInformerTests {
         api.store.compact()
         #expect(try await eventually { informer.list().map(\.name) == ["b"] })
     }
+
+    @Test func changesFeedAWorkQueueByKey() async throws {
+        let api = InMemoryKubernetesAPI()
+        let informer = Informer(api: api, resource: .deployments, namespace: nil)
+        let queue = WorkQueue<String>()
+        let run = Task { try await informer.run() }
+        let feed = Task { await informer.enqueueChanges(into: queue) }
+        defer {
+            run.cancel()
+            feed.cancel()
+        }
+        _ = try await api.create(.deployments, namespace: "team", object: deployment("web"))
+        _ = try await api.patchScale(name: "web", namespace: "team", replicas: 2)
+        let key = await queue.get()
+        #expect(key == "team/web")
+    }
 }

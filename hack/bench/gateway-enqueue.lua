@@ -5,7 +5,7 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = '{"type":"noop","payload":"{\\"user\\":42,\\"action\\":\\"resize\\"}"}'
 
-local accepted = 0
+accepted = 0
 local counters = {}
 
 function setup(thread)
@@ -22,7 +22,7 @@ end
 
 function done(summary, latency, requests)
   local total = 0
-  for _, thread in ipairs(counters) do total = total + thread:get("accepted") end
+  for _, thread in ipairs(counters) do total = total + (thread:get("accepted") or 0) end
   local seconds = summary.duration / 1e6
   io.write(string.format("accepted: %d tasks in %.1f s = %.0f tasks/s\n", total, seconds, total / seconds))
   io.write(string.format("latency ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f\n",

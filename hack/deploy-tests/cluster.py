@@ -11,7 +11,8 @@ import pytest
 
 from conftest import ROOT, require_tool
 
-BIN = os.path.join(ROOT, ".build", "debug")
+# The binaries `swift build` made; BURAQ_BIN_DIR points elsewhere (e.g. a release build).
+BIN = os.environ.get("BURAQ_BIN_DIR", os.path.join(ROOT, ".build", "debug"))
 
 
 def binary(name):

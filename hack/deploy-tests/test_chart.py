@@ -8,7 +8,7 @@ import re
 import pytest
 import yaml
 
-from conftest import (CHART, KUBERNETES_VERSION, MANIFESTS, NAMESPACE, RELEASE, ROOT, load_all,
+from conftest import (CHART, MANIFESTS, NAMESPACE, RELEASE, load_all,
                       object_key, pod_specs, require_crd, require_tool, run)
 from test_manifests import kubernetes_validate, restricted_violations
 

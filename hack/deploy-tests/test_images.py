@@ -7,6 +7,7 @@ import subprocess
 
 import pytest
 
+from cluster import BIN
 from conftest import MANIFESTS, ROOT, load_all, run
 
 DOCKERFILES = {os.path.basename(os.path.dirname(p)): p for p in glob.glob(os.path.join(ROOT, "images", "*", "Dockerfile"))}
@@ -112,7 +113,7 @@ def test_runtime_installs_exactly_what_the_built_binary_needs(binary):
     """readelf on the binary that `swift build` made: every shared library it needs, Swift's own
     excepted, comes from a package the runtime stage installs or from the base image; and every
     library package installed is needed (CA certificates excepted)."""
-    path = os.path.join(ROOT, ".build", "debug", binary)
+    path = os.path.join(BIN, binary)
     if not os.path.exists(path) or shutil.which("readelf") is None or shutil.which("dpkg") is None:
         pytest.skip(f"needs .build/debug/{binary} (swift build), readelf and dpkg")
     installed = set(apt_packages(stages(DOCKERFILES[binary])[1][1]))
@@ -131,6 +132,4 @@ def test_runtime_installs_exactly_what_the_built_binary_needs(binary):
         assert package in installed | BASE_IMAGE_PACKAGES, f"{binary} needs {lib} from {package}, not installed in its image"
         used.add(package)
     unneeded = installed - used - {"ca-certificates"}
-    if binary == "buraq-controller" and unneeded and unneeded <= {"libcurl4", "libyaml-0-2"} and "libcurl.so.4" not in needed_libraries(path):
-        pytest.xfail(f"this build's controller has no Kubernetes client yet; {sorted(unneeded)} are for it")
     assert not unneeded, f"{binary}'s image installs unneeded {unneeded}"

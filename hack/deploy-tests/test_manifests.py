@@ -9,24 +9,30 @@ from conftest import (KUBERNETES_VERSION, MANIFESTS, ROOT, example_files, instal
                       pod_specs, quickstart_files, require_crd, require_tool, run)
 
 
-def kubernetes_validate(paths):
+# The oldest Kubernetes the chart declares (Chart.yaml kubeVersion) and the current one.
+OLDEST_KUBERNETES = "1.29.0"
+
+
+def kubernetes_validate(paths, version=KUBERNETES_VERSION):
     """Runs kubernetes-validate --strict; returns (ok, lines). Kinds it has no schema for (TaskQueue)
     are checked by test_taskqueue_schema.py instead."""
     if shutil.which("kubernetes-validate") is None:
         pytest.skip("kubernetes-validate not found: run `bash hack/deploy-tools.sh` (PyPI kubernetes-validate)")
-    result = run(["kubernetes-validate", "--strict", "-k", KUBERNETES_VERSION, *paths])
+    result = run(["kubernetes-validate", "--strict", "-k", version, *paths])
     return result.returncode == 0, (result.stdout + result.stderr).strip().splitlines()
 
 
-def test_install_manifests_pass_kubernetes_validate_strict():
-    ok, lines = kubernetes_validate(install_files())
+@pytest.mark.parametrize("version", [OLDEST_KUBERNETES, KUBERNETES_VERSION])
+def test_install_manifests_pass_kubernetes_validate_strict(version):
+    ok, lines = kubernetes_validate(install_files(), version)
     assert ok, "\n".join(lines)
     passed = [line for line in lines if " passed for resource " in line]
     assert len(passed) == sum(len(load_all(p)) for p in install_files())
 
 
-def test_crd_passes_kubernetes_validate_strict():
-    ok, lines = kubernetes_validate([require_crd()])
+@pytest.mark.parametrize("version", [OLDEST_KUBERNETES, KUBERNETES_VERSION])
+def test_crd_passes_kubernetes_validate_strict(version):
+    ok, lines = kubernetes_validate([require_crd()], version)
     assert ok, "\n".join(lines)
 
 
@@ -137,3 +143,9 @@ def test_kustomize_build_renders_the_install():
     # kustomize orders namespaces and CRDs first, so `kubectl apply -k` needs no retries.
     assert kinds[:2] == ["Namespace", "CustomResourceDefinition"]
     assert kinds.count("Deployment") == 1
+
+
+def test_oldest_version_is_the_charts():
+    import yaml as _yaml
+    with open(os.path.join(ROOT, "charts", "buraq", "Chart.yaml")) as f:
+        assert _yaml.safe_load(f)["kubeVersion"] == f">={OLDEST_KUBERNETES}-0"

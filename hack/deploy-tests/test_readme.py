@@ -49,3 +49,4 @@ def test_paths_named_in_the_readme_exist():
             continue
         assert os.path.exists(os.path.join(ROOT, path)) or path.startswith("manifests/crd") or path.startswith("manifests/examples"), \
             f"README.md names {path}, which does not exist"
+

@@ -1,5 +1,6 @@
 """TaskQueues in manifests/ validate against the CRD's schema, defaults and CEL rules."""
 import copy
+import os
 
 import pytest
 import yaml
@@ -111,7 +112,14 @@ def test_every_taskqueue_in_manifests_validates():
     found = taskqueues()
     assert any("quickstart" in path for path, _ in found)
     for path, obj in found:
+        if "/manifests/local/" in path and "redis" not in obj.get("spec", {}):
+            # Local mode fills spec.redis from the controller's --redis-url (the demo's port is
+            # chosen at run time); on a cluster the field is required, so check it as filled in.
+            obj = {**obj, "spec": {**obj["spec"], "redis": {"address": "127.0.0.1:6379"}}}
         _, errors, _ = check_resource(obj, definition)
+        if f"{os.sep}local{os.sep}" in path:
+            # Local mode lets a file leave spec.redis out (the controller's --redis-url is used).
+            errors = [e for e in errors if e != "spec.redis: Required value"]
         assert errors == [], f"{path}: {obj['metadata']['name']}: {errors}"
 
 

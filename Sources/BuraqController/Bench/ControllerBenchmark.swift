@@ -19,6 +19,8 @@ public struct ControllerBenchmark: Sendable {
     public var loadDuration: Duration = .seconds(30)
     /// Where progress goes.
     public var logger: Logger
+    /// Reads queue figures from memory instead of Redis (to separate the controller's own cost).
+    public var inMemoryQueues = false
 
     /// Creates a benchmark.
     public init(redisURL: String, logger: Logger) {
@@ -129,20 +131,28 @@ public struct ControllerBenchmark: Sendable {
     /// CPU and memory while polling `taskQueues` queues on one Redis every second: a third of them
     /// hold a backlog (so decisions and scale writes happen), the rest are empty.
     public func measureLoad() async throws -> Load {
-        let redis = try RedisClient(url: redisURL, poolSize: 1)
-        defer { redis.close() }
         let run = UUID().uuidString.prefix(6)
         let targets = (0..<taskQueues).map { Self.target("bench-load-\(run)-\($0)") }
-        for (index, target) in targets.enumerated() where index % 3 == 0 {
-            let producer = try Producer(redis: redis, queue: target.queue)
-            _ = try await producer.enqueue((0..<(50 + index % 700)).map { _ in TaskRequest(type: "noop") })
+        if !inMemoryQueues {
+            let redis = try RedisClient(url: redisURL, poolSize: 1)
+            for (index, target) in targets.enumerated() where index % 3 == 0 {
+                let producer = try Producer(redis: redis, queue: target.queue)
+                _ = try await producer.enqueue((0..<(50 + index % 700)).map { _ in TaskRequest(type: "noop") })
+            }
+            redis.close()
         }
         let clients = RedisClients(logger: logger)
         defer { clients.closeAll() }
         let counter = PollCounter()
+        let memory = InMemoryQueueMetricsSource()
+        for (index, target) in targets.enumerated() where index % 3 == 0 {
+            memory.set(QueueStats(length: Int64(50 + index % 700), lag: Int64(50 + index % 700)), for: target.queue)
+        }
+        let source: any QueueMetricsSource =
+            inMemoryQueues ? memory : RedisQueueMetricsSource(clients: clients, defaultURL: redisURL)
         let environment = ControllerEnvironment(
-            metrics: RedisQueueMetricsSource(clients: clients, defaultURL: redisURL), scaleTarget: InMemoryScaleTarget(),
-            status: LoggingStatusSink(logger: logger), observer: counter, logger: logger)
+            metrics: source, scaleTarget: InMemoryScaleTarget(), status: LoggingStatusSink(logger: logger),
+            observer: counter, logger: logger)
         let service = ControllerService(source: StaticTaskQueueSource(targets: targets), environment: environment)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await service.run() }

@@ -217,6 +217,11 @@ public actor LocalProcessPool: ScaleTarget {
             if !target.settings.priorities.isEmpty {
                 arguments += ["--priorities", target.settings.priorities.joined(separator: ",")]
             }
+            if !configuration.extraArguments.contains(where: { $0.hasPrefix("--metrics-port") }) {
+                // Several workers on one machine cannot all listen on :2112; pass --metrics-port
+                // through the extra worker arguments to expose one.
+                arguments += ["--metrics-port", "0"]
+            }
             arguments += configuration.extraArguments
             var environment = ProcessInfo.processInfo.environment
             environment["HOSTNAME"] = id

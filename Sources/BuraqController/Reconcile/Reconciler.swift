@@ -146,7 +146,7 @@ public struct Reconciler: Sendable {
         failedPolls = poll.blocking ? failedPolls + 1 : 0
         let nextPoll = backoff(interval: poll.target.pollingInterval)
 
-        if let decision = poll.decision {
+        if let decision = poll.decision, configuration.debugLogs || decisionIsNews(decision) {
             actions.append(.log(decisionLog(poll, decision: decision, scaled: scaled, now: now)))
             if scaled {
                 emit(
@@ -158,7 +158,9 @@ public struct Reconciler: Sendable {
         }
         for problem in poll.problems {
             let isNew = !lastProblems.contains(problem)
-            actions.append(.log(problemLog(problem, target: poll.target, retryIn: nextPoll, level: isNew ? .warning : .debug)))
+            if isNew || configuration.debugLogs {
+                actions.append(.log(problemLog(problem, target: poll.target, retryIn: nextPoll, level: isNew ? .warning : .debug)))
+            }
             emit(QueueEvent(type: .warning, reason: problem.code.rawValue, message: problem.message), now: now, into: &actions)
         }
         lastProblems = poll.problems
@@ -194,7 +196,9 @@ public struct Reconciler: Sendable {
         metadata["generation"] = "\(generation)"
         metadata["reason"] = error.code.rawValue
         metadata["detail"] = error.message
-        actions.append(.log(LogLine(level: isNew ? .error : .debug, message: "Rejected invalid TaskQueue", metadata: metadata)))
+        if isNew || configuration.debugLogs {
+            actions.append(.log(LogLine(level: isNew ? .error : .debug, message: "Rejected invalid TaskQueue", metadata: metadata)))
+        }
         emit(QueueEvent(type: .warning, reason: error.code.rawValue, message: error.message), now: now, into: &actions)
         var status = writtenStatus ?? TaskQueueStatus(observedGeneration: generation)
         status.observedGeneration = generation

@@ -14,6 +14,10 @@ public struct ReconcilerConfiguration: Sendable, Equatable {
     /// Longest wait between polls while Redis or the scale target keep failing.
     public var maxBackoffSeconds: Int64 = 60
 
+    /// Whether to produce `debug` lines (a decision that changed nothing, a lasting problem).
+    /// Off unless the log level is `debug` or lower: building them costs CPU at 1,000 polls a second.
+    public var debugLogs: Bool = true
+
     /// The defaults.
     public init() {}
 }

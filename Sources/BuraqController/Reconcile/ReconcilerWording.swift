@@ -92,6 +92,12 @@ extension Reconciler {
         return result
     }
 
+    /// Whether a decision is logged at `info`: the count or the reason changed, or it scales.
+    func decisionIsNews(_ decision: ScalingDecision) -> Bool {
+        decision.isScaling
+            || lastLogged.map { $0.replicas != decision.replicas || $0.reason != decision.reason.rawValue } ?? true
+    }
+
     /// One line per decision: info when the count or the reason changes, debug otherwise.
     mutating func decisionLog(_ poll: Poll, decision: ScalingDecision, scaled: Bool, now: ScalingTime) -> LogLine {
         let target = poll.target
@@ -124,10 +130,10 @@ extension Reconciler {
         if let idleSince = decision.history.idleSince {
             metadata["idleSeconds"] = Self.seconds(.milliseconds(now.milliseconds(since: idleSince))).dropLast().description
         }
-        let changed = lastLogged.map { $0.replicas != decision.replicas || $0.reason != decision.reason.rawValue } ?? true
+        let news = decisionIsNews(decision)
         lastLogged = (decision.replicas, decision.reason.rawValue)
         let message = scaled ? "Scaled workers" : decision.isScaling ? "Scaling decision not applied" : "Holding workers"
-        return LogLine(level: changed || decision.isScaling ? .info : .debug, message: message, metadata: metadata)
+        return LogLine(level: news ? .info : .debug, message: message, metadata: metadata)
     }
 
     func problemLog(_ problem: ControllerError, target: QueueTarget, retryIn: Duration, level: Logger.Level) -> LogLine {

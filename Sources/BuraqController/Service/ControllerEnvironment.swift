@@ -31,6 +31,8 @@ public struct ControllerEnvironment: Sendable {
         self.scaleTarget = scaleTarget
         self.status = status
         self.observer = observer
+        var reconciler = reconciler
+        if logger.logLevel > .debug { reconciler.debugLogs = false }
         self.reconciler = reconciler
         self.wallClock = wallClock
         self.mayWrite = mayWrite

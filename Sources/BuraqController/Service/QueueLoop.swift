@@ -8,27 +8,46 @@ struct QueueLoop: Sendable {
     let handle: QueueHandle
     let environment: ControllerEnvironment
 
-    func run() async {
-        var reconciler = Reconciler(key: handle.key, configuration: environment.reconciler)
+    /// The reconciler between polls; only the loop's current poll touches it.
+    final class State: @unchecked Sendable {
+        var reconciler: Reconciler
         var lastQueue: String?
+        init(_ reconciler: Reconciler) { self.reconciler = reconciler }
+    }
+
+    func run() async {
+        let state = State(Reconciler(key: handle.key, configuration: environment.reconciler))
         while !Task.isCancelled && !handle.isDeleted {
-            let spec = handle.spec
+            let started = ContinuousClock.now
             var wait: Duration = .seconds(1)
-            if !environment.mayWrite() {
-                // A standby reads nothing and writes nothing; the leader does.
-            } else {
-                switch spec.target {
-                case .failure(let error):
-                    let now = ScalingTime(milliseconds: environment.wallClock.nowMilliseconds())
-                    await apply(reconciler.reject(generation: spec.generation, error: error, now: now), to: &reconciler)
-                case .success(let target):
-                    lastQueue = target.queue
-                    wait = await poll(target, reconciler: &reconciler)
+            if environment.mayWrite() {
+                // Each poll runs in a short-lived child task: its async frames are freed when it
+                // ends, so a loop that sleeps holds only its small state (about 5 KB instead of
+                // the poll's peak frame size, per TaskQueue).
+                wait = await withTaskGroup(of: Duration.self) { group in
+                    group.addTask { await self.pollOnce(state) }
+                    return await group.next() ?? .seconds(1)
                 }
             }
-            do { try await Task.sleep(for: wait) } catch { break }
+            // A standby (not the leader) reads nothing and writes nothing.
+            // The interval runs from poll start to poll start (a slow poll does not stretch it).
+            let next = started + wait
+            do { try await Task.sleep(until: max(next, ContinuousClock.now + .milliseconds(10)), clock: .continuous) } catch { break }
         }
-        if handle.isDeleted { environment.observer.forget(handle.key, queue: lastQueue ?? "") }
+        if handle.isDeleted { environment.observer.forget(handle.key, queue: state.lastQueue ?? "") }
+    }
+
+    private func pollOnce(_ state: State) async -> Duration {
+        let spec = handle.spec
+        switch spec.target {
+        case .failure(let error):
+            let now = ScalingTime(milliseconds: environment.wallClock.nowMilliseconds())
+            await apply(state.reconciler.reject(generation: spec.generation, error: error, now: now), to: &state.reconciler)
+            return .seconds(1)
+        case .success(let target):
+            state.lastQueue = target.queue
+            return await poll(target, reconciler: &state.reconciler)
+        }
     }
 
     /// One poll; returns the wait before the next.

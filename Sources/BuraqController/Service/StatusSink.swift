@@ -25,11 +25,15 @@ public final class LoggingStatusSink: StatusSink {
     /// The last status of every TaskQueue.
     public var statuses: [TaskQueueKey: TaskQueueStatus] { latest.withLock { $0 } }
 
-    /// Every Event so far.
+    /// How many recent Events ``events`` keeps.
+    public static let keptEvents = 1000
+
+    /// The most recent Events (at most ``keptEvents``).
     public var events: [(TaskQueueKey, QueueEvent)] { recorded.withLock { $0 } }
 
     public func updateStatus(_ status: TaskQueueStatus, for key: TaskQueueKey) async -> Result<Void, ControllerError> {
         latest.withLock { $0[key] = status }
+        guard logger.logLevel <= .debug else { return .success(()) }
         var metadata: Logger.Metadata = [
             "taskQueue": "\(key)", "observedGeneration": "\(status.observedGeneration ?? 0)",
         ]
@@ -46,7 +50,10 @@ public final class LoggingStatusSink: StatusSink {
     }
 
     public func emit(_ event: QueueEvent, for key: TaskQueueKey) async {
-        recorded.withLock { $0.append((key, event)) }
+        recorded.withLock {
+            $0.append((key, event))
+            if $0.count > Self.keptEvents { $0.removeFirst($0.count - Self.keptEvents) }
+        }
         logger.log(
             level: event.type == .warning ? .warning : .info, "Event",
             metadata: ["taskQueue": "\(key)", "type": "\(event.type.rawValue)", "reason": "\(event.reason)", "detail": "\(event.message)"])

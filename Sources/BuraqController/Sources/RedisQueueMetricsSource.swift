@@ -1,20 +1,27 @@
 import BuraqQueue
 import BuraqRedis
 
-/// Reads queue figures from Redis: one pipelined round trip per poll (`QueueInspector.stats`),
-/// plus one (`QueueSetup.prepare`) on polls that write the settings hash.
+/// Reads queue figures from Redis: one pipelined round trip per poll (`QueueInspector`), shared
+/// by the TaskQueues on the same address that fall due within `batchWindow`, plus one
+/// (`QueueSetup.prepare`) on polls that write the settings hash.
 public struct RedisQueueMetricsSource: QueueMetricsSource {
     /// Clients by address, shared by all TaskQueues.
     public let clients: RedisClients
     /// The URL of TaskQueues that name no Redis (`--redis-url`).
     public let defaultURL: String
     private let clock: any WallClock
+    private let batcher: StatsBatcher
 
     /// Creates a source.
-    public init(clients: RedisClients, defaultURL: String, clock: any WallClock = SystemWallClock()) {
+    /// - Parameter batchWindow: reads due within this window share one pipeline per address.
+    public init(
+        clients: RedisClients, defaultURL: String, clock: any WallClock = SystemWallClock(),
+        batchWindow: Duration = .milliseconds(2)
+    ) {
         self.clients = clients
         self.defaultURL = defaultURL
         self.clock = clock
+        self.batcher = StatsBatcher(window: batchWindow, clock: clock)
     }
 
     public func read(_ target: QueueTarget, writing settings: QueueSettings?) async -> QueueReading {
@@ -35,7 +42,12 @@ public struct RedisQueueMetricsSource: QueueMetricsSource {
         }
         do {
             let inspector = try QueueInspector(redis: redis, queue: target.queue, group: target.consumerGroup, clock: clock)
-            return QueueReading(settingsWrite: write, metrics: .success(try await inspector.stats()))
+            switch await batcher.stats(inspector, redis: redis) {
+            case .success(let stats): return QueueReading(settingsWrite: write, metrics: .success(stats))
+            case .failure(let error):
+                return QueueReading(
+                    settingsWrite: write, metrics: .failure(Self.controllerError(error, url: url, target: target, writing: false)))
+            }
         } catch {
             return QueueReading(settingsWrite: write, metrics: .failure(Self.controllerError(error, url: url, target: target, writing: false)))
         }

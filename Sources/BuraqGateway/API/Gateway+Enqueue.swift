@@ -35,9 +35,7 @@ extension Gateway {
             metrics.accepted(queue: queue, count: results.filter { !$0.isDuplicate }.count)
             let items = results.map { "{\"id\":\(JSONBody.quoted($0.id)),\"duplicate\":\($0.isDuplicate)}" }
             let body = batch ? "{\"tasks\":[" + items.joined(separator: ",") + "]}" : items[0]
-            var response = HTTPResponse.json(Array(body.utf8), status: 202)
-            if !batch { response.headers.append(("Location", "/v1/queues/\(queue)/tasks/\(results[0].id)")) }
-            return response
+            return HTTPResponse.json(Array(body.utf8), status: 202)
         }
     }
 }

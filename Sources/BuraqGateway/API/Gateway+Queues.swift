@@ -3,13 +3,18 @@ import BuraqQueue
 import BuraqRedis
 
 extension Gateway {
-    /// `GET /v1/queues`: every queue with its numbers.
+    /// `GET /v1/queues`: every queue with its numbers (a queue with a key of another type is left
+    /// out; `GET /v1/queues/{queue}` names the key).
     func listQueues(_ request: HTTPRequest) async -> HTTPResponse {
         await authorized(request, .read) { _ throws(GatewayError) in
             do throws(QueueError) {
                 let now = clock.nowMilliseconds()
                 var queues: [QueueSummary] = []
-                for name in try await directory.queues() { queues.append(try await sampler.read(name, now: now).summary) }
+                for name in try await directory.queues() {
+                    do throws(QueueError) { queues.append(try await sampler.read(name, now: now).summary) } catch {
+                        if error.code != .wrongType { throw error }
+                    }
+                }
                 return .json(JSONBody.encode(["queues": queues]))
             } catch { throw GatewayError.queue(error) }
         }

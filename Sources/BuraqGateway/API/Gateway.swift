@@ -2,6 +2,8 @@ import BuraqHTTP
 import BuraqQueue
 import BuraqRedis
 import Logging
+import NIOCore
+import NIOPosix
 import ServiceLifecycle
 
 /// The HTTP gateway in front of Buraq's queues: enqueue (single and batch) with authentication,
@@ -39,7 +41,8 @@ public final class Gateway: Sendable {
         limiter = ClientRateLimiter(rate: configuration.rateLimit, burst: configuration.rateBurst, clock: clock)
         directory = QueueDirectory(redis: self.redis, clock: clock)
         let sampler = QueueSampler(redis: self.redis, directory: directory, interval: configuration.sampleInterval,
-                                   group: configuration.group, clock: clock, logger: logger)
+                                   group: configuration.group, clock: clock, logger: logger,
+                                   statusFile: configuration.taskQueueStatusFile.map(ControllerStatusFile.init(path:)))
         self.sampler = sampler
         gate = BackpressureGate(redis: self.redis, defaultMaxBacklog: configuration.defaultMaxBacklog,
                                 refreshMilliseconds: configuration.backlogRefreshMilliseconds, clock: clock,
@@ -51,8 +54,10 @@ public final class Gateway: Sendable {
     /// The HTTP server answering with ``router``.
     public func makeServer() -> HTTPServer {
         let router = self.router
+        let group: any EventLoopGroup = configuration.eventLoopThreads.map { MultiThreadedEventLoopGroup(numberOfThreads: $0) }
+            ?? MultiThreadedEventLoopGroup.singleton
         return HTTPServer(configuration: .init(host: configuration.host, port: configuration.port, maxBodyBytes: configuration.maxBodyBytes),
-                          logger: logger, handler: router.handler)
+                          logger: logger, group: group, handler: router.handler)
     }
 
     /// Closes the Redis clients (after the services stopped).

@@ -28,6 +28,11 @@ public struct GatewayConfiguration: Sendable {
     public var sampleInterval: Duration = .seconds(1)
     /// The consumer group whose lag and pending are reported.
     public var group = "buraq"
+    /// A file with `kubectl get taskqueues -A -o json` output, for the controller's decisions.
+    public var taskQueueStatusFile: String?
+    /// Threads serving HTTP connections; nil: NIO's shared group (one per core). A group made for
+    /// this lives as long as the process.
+    public var eventLoopThreads: Int?
     /// Redis connections for enqueues (flushes in flight at once).
     public var enqueueConnections = 2
 

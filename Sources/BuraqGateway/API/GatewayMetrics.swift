@@ -1,4 +1,5 @@
 import Prometheus
+import Synchronization
 
 /// The gateway's own Prometheus metrics:
 ///
@@ -8,8 +9,11 @@ import Prometheus
 /// | `buraq_gateway_request_duration_seconds` | histogram | `route` |
 /// | `buraq_gateway_tasks_accepted_total` | counter | `queue` |
 /// | `buraq_gateway_tasks_rejected_total` | counter | `queue`, `reason` (`rateLimited`, `backlogFull`, `invalid`, `redis`) |
-public struct GatewayMetrics: Sendable {
+public final class GatewayMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
+    /// Metrics already made, by name and labels: the registry's own lookup builds names each call.
+    private let counters = Mutex<[String: Counter]>([:])
+    private let histograms = Mutex<[String: DurationHistogram]>([:])
     static let buckets: [Duration] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
         .map { Duration.nanoseconds(Int64($0 * 1e9)) }
 
@@ -18,17 +22,35 @@ public struct GatewayMetrics: Sendable {
     }
 
     func request(route: String, method: String, status: Int, seconds: Double) {
-        registry.makeCounter(descriptor: Self.requests, labels: [("route", route), ("method", method), ("status", "\(status)")]).increment()
-        registry.makeDurationHistogram(descriptor: Self.duration, labels: [("route", route)],
-                                       buckets: Self.buckets).recordNanoseconds(Int64(seconds * 1e9))
+        counter("r|\(route)|\(method)|\(status)") {
+            registry.makeCounter(descriptor: Self.requests, labels: [("route", route), ("method", method), ("status", "\(status)")])
+        }.increment()
+        let histogram = histograms.withLock { table in
+            if let known = table[route] { return known }
+            let made = registry.makeDurationHistogram(descriptor: Self.duration, labels: [("route", route)], buckets: Self.buckets)
+            table[route] = made
+            return made
+        }
+        histogram.recordNanoseconds(Int64(seconds * 1e9))
     }
 
     func accepted(queue: String, count: Int) {
-        registry.makeCounter(descriptor: Self.acceptedTasks, labels: [("queue", queue)]).increment(by: Int64(count))
+        counter("a|\(queue)") { registry.makeCounter(descriptor: Self.acceptedTasks, labels: [("queue", queue)]) }.increment(by: Int64(count))
     }
 
     func rejected(queue: String, reason: String, count: Int) {
-        registry.makeCounter(descriptor: Self.rejectedTasks, labels: [("queue", queue), ("reason", reason)]).increment(by: Int64(count))
+        counter("x|\(queue)|\(reason)") {
+            registry.makeCounter(descriptor: Self.rejectedTasks, labels: [("queue", queue), ("reason", reason)])
+        }.increment(by: Int64(count))
+    }
+
+    private func counter(_ key: String, _ make: () -> Counter) -> Counter {
+        counters.withLock { table in
+            if let known = table[key] { return known }
+            let made = make()
+            table[key] = made
+            return made
+        }
     }
 
     private static var requests: MetricNameDescriptor { MetricNameDescriptor(namespace: "buraq_gateway", metricName: "requests", unitName: "total",

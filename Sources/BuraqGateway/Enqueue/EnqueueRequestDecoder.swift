@@ -63,7 +63,7 @@ public struct EnqueueRequestDecoder: Sendable {
     }
 
     private func task(_ object: [String: Any], field prefix: String, now: Int64) throws(GatewayError) -> TaskRequest {
-        if let unknown = object.keys.sorted().first(where: { !Self.fields.contains($0) }) {
+        if object.keys.contains(where: { !Self.fields.contains($0) }), let unknown = object.keys.sorted().first(where: { !Self.fields.contains($0) }) {
             throw GatewayError.invalidField(prefix + unknown, "Unknown field '\(unknown)'; expected one of \(Self.fields.sorted().joined(separator: ", "))")
         }
         func string(_ name: String) throws(GatewayError) -> String? {

@@ -39,6 +39,8 @@ public struct QueueSummary: Codable, Sendable, Hashable {
     public var maxBacklog: Int64
     public var workers: Int
     public var rates: QueueRates
+    /// The controller's last decisions, when a TaskQueue status file is configured and names this queue.
+    public var controller: ControllerStatus?
 
     public init(name: String, stats: QueueStats, paused: Bool, maxBacklog: Int64, workers: Int, rates: QueueRates) {
         self.name = name

@@ -14,6 +14,7 @@ public final class QueueSampler: Service, Sendable {
     private let directory: QueueDirectory
     private let clock: any WallClock
     private let logger: Logger
+    private let statusFile: ControllerStatusFile?
     private let state = Mutex(State())
 
     private struct State {
@@ -24,7 +25,9 @@ public final class QueueSampler: Service, Sendable {
     }
 
     public init(redis: RedisClient, directory: QueueDirectory, interval: Duration = .seconds(1), group: String = "buraq",
-                clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "buraq.gateway.sampler")) {
+                clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "buraq.gateway.sampler"),
+                statusFile: ControllerStatusFile? = nil) {
+        self.statusFile = statusFile
         self.redis = redis
         self.directory = directory
         self.interval = interval
@@ -40,10 +43,12 @@ public final class QueueSampler: Service, Sendable {
             }
             try? await Task.sleep(for: interval)
         }
-        state.withLock { s in
-            for continuation in s.subscribers.values { continuation.finish() }
-            s.subscribers = [:]
+        // Finish outside the lock: finishing runs onTermination, which takes the lock.
+        let subscribers = state.withLock { s in
+            defer { s.subscribers = [:] }
+            return Array(s.subscribers.values)
         }
+        for continuation in subscribers { continuation.finish() }
     }
 
     /// Takes one sample of every queue now and publishes the overview.
@@ -54,12 +59,18 @@ public final class QueueSampler: Service, Sendable {
         var workers: [WorkerSummary] = []
         var samples: [String: CounterSample] = [:]
         for queue in try await directory.queues() {
-            let read = try await read(queue, now: now)
+            // One unreadable queue (a key of another type, say) must not hide the others.
+            let read: (summary: QueueSummary, counters: CounterSample, workers: [WorkerSummary])
+            do { read = try await self.read(queue, now: now) } catch {
+                if error.code != .wrongType { throw error }
+                logger.debug("Skipping a queue that cannot be read", metadata: ["queue": "\(queue)", "error": "\(error)"])
+                continue
+            }
             samples[queue] = read.counters
             workers += read.workers
             summaries.append(read.summary)
         }
-        let overview = state.withLock { s -> Overview in
+        let (overview, subscribers) = state.withLock { s -> (Overview, [AsyncStream<Overview>.Continuation]) in
             var points: [String: RatePoint] = [:]
             for (index, summary) in summaries.enumerated() {
                 var history = s.histories[summary.name] ?? RateHistory()
@@ -70,9 +81,9 @@ public final class QueueSampler: Service, Sendable {
             }
             let overview = Overview(time: now, queues: summaries, workers: workers, points: points)
             s.overview = overview
-            for continuation in s.subscribers.values { continuation.yield(overview) }
-            return overview
+            return (overview, Array(s.subscribers.values))
         }
+        for continuation in subscribers { continuation.yield(overview) }
         return overview
     }
 
@@ -128,8 +139,10 @@ public final class QueueSampler: Service, Sendable {
         }
         let failed = beats.reduce(Int64(0)) { $0 + Int64($1.failed) }
         let maxBacklog = config["maxBacklog"].flatMap { Int64($0) } ?? 0
-        let summary = QueueSummary(name: queue, stats: stats, paused: settings.paused, maxBacklog: maxBacklog,
+        var summary = QueueSummary(name: queue, stats: stats, paused: settings.paused, maxBacklog: maxBacklog,
                                    workers: beats.count, rates: rates(of: queue))
+        // Cached by modification time; a missing or bad file was reported at start.
+        summary.controller = (try? statusFile?.statuses())?[queue]
         return (summary, CounterSample(time: now, added: added, acknowledged: acknowledged, failed: failed),
                 beats.map { WorkerSummary(queue: queue, $0) })
     }

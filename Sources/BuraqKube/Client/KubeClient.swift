@@ -14,10 +14,12 @@ public final class KubeClient: KubernetesAPI {
     private let origin = ContinuousClock.now
     private let tokens: TokenSource
     private let logger: Logger
+    private let observer: (any KubeClientObserver)?
 
     /// - Parameter transport: replaces libcurl (tests); by default a ``CurlTransport`` for the configuration.
     public init(configuration: ClientConfiguration, transport: (any HTTPTransport)? = nil,
-                logger: Logger = Logger(label: "buraq.kube")) {
+                observer: (any KubeClientObserver)? = nil, logger: Logger = Logger(label: "buraq.kube")) {
+        self.observer = observer
         self.configuration = configuration
         if let transport {
             self.transport = transport
@@ -127,23 +129,29 @@ public final class KubeClient: KubernetesAPI {
     }
 
     /// Rate limit, authorization, send; on a retryable failure wait and go again.
-    private func withRetries<R: Sendable>(_ request: HTTPRequest,
+    private func withRetries<R: HTTPStatusCarrying>(_ request: HTTPRequest,
                                           _ attempt: @Sendable (HTTPRequest) async throws -> R) async throws -> R {
         var retry = 0
         while true {
             try await waitForRateLimit()
             var authorized = request
             if let authorization = try tokens.authorization() { authorized.headers.append(("Authorization", authorization)) }
+            let started = ContinuousClock.now
             do {
-                return try await attempt(authorized)
+                let result = try await attempt(authorized)
+                observer?.requestFinished(method: request.method, code: result.status, duration: ContinuousClock.now - started)
+                return result
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
+                let code = (error as? KubeAPIError)?.code ?? 0
+                observer?.requestFinished(method: request.method, code: code, duration: ContinuousClock.now - started)
                 if let api = error as? KubeAPIError, api.isUnauthorized { tokens.invalidate() }
                 retry += 1
                 guard let delay = configuration.retry.delay(afterFailure: error, method: request.method, retry: retry) else {
                     throw error
                 }
+                observer?.requestRetried(method: request.method, code: code, delay: delay)
                 logger.info("Retrying request", metadata: [
                     "request": "\(request.summary)", "attempt": "\(retry + 1)", "err": "\(error)",
                     "delaySeconds": "\(TokenBucket.seconds(delay))",
@@ -211,3 +219,11 @@ private final class WatchStreamState: @unchecked Sendable {
         return ready.removeFirst()
     }
 }
+
+/// A response with an HTTP status (for the observer).
+protocol HTTPStatusCarrying: Sendable {
+    var status: Int { get }
+}
+
+extension HTTPResponse: HTTPStatusCarrying {}
+extension HTTPStreamingResponse: HTTPStatusCarrying {}

@@ -143,3 +143,11 @@ public final class Informer: Service, Sendable {
         for change in changes { continuation.yield(change) }
     }
 }
+
+extension Informer {
+    /// Adds the `namespace/name` key of every changed object to `queue` until the informer stops:
+    /// the usual wiring of a level-triggered controller (the key, never the event, is queued).
+    public func enqueueChanges(into queue: WorkQueue<String>) async {
+        for await change in changes { await queue.add(change.object.objectKey) }
+    }
+}

@@ -59,6 +59,10 @@ public final class CurlTransport: HTTPTransport {
     public func shutdown() {
         engine.shutdown()
     }
+
+    deinit {
+        engine.shutdown()
+    }
 }
 
 /// Reads a body stream for its one consumer and reports each chunk taken.

@@ -1,0 +1,97 @@
+import BuraqAPI
+import BuraqKube
+import Foundation
+import Logging
+
+/// Kubernetes mode's TaskQueues: one informer (list + watch, relist on 410) over `taskqueues`,
+/// cluster-wide or one per namespace given. A TaskQueue that does not decode or validate is
+/// reported invalid (it gets a Degraded status); its `spec.redis.passwordSecretRef` is read from
+/// the Secret when the spec changes.
+public struct KubernetesTaskQueueSource: TaskQueueSource {
+    private let api: any KubernetesAPI
+    private let namespaces: [String]
+    private let logger: Logger
+
+    /// - Parameter namespaces: where to watch; empty for every namespace.
+    public init(api: any KubernetesAPI, namespaces: [String], logger: Logger = Logger(label: "buraq.controller.source")) {
+        self.api = api
+        self.namespaces = namespaces
+        self.logger = logger
+    }
+
+    /// What the source last reported for one TaskQueue.
+    private final class Seen: @unchecked Sendable {
+        // Used by one task only (the informer's consumer).
+        var specs: [TaskQueueKey: (generation: Int64, spec: JSONValue?)] = [:]
+    }
+
+    public func run(onChange: @escaping @Sendable (TaskQueueChange) -> Void) async throws {
+        let informers = (namespaces.isEmpty ? [nil] : namespaces.map { Optional($0) }).map {
+            Informer(api: api, resource: .taskQueues, namespace: $0, logger: logger)
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for informer in informers {
+                group.addTask { try await informer.run() }
+                group.addTask {
+                    let seen = Seen()
+                    for await change in informer.changes {
+                        await handle(change, seen: seen, onChange: onChange)
+                    }
+                }
+            }
+            group.addTask {
+                for informer in informers { await informer.waitForSync() }
+                onChange(.synced)
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    private func handle(
+        _ change: ReflectorStateMachine.Change, seen: Seen, onChange: @Sendable (TaskQueueChange) -> Void
+    ) async {
+        let object = change.object
+        let key = TaskQueueKey(
+            namespace: object[path: ["metadata", "namespace"]]?.stringValue ?? "default",
+            name: object[path: ["metadata", "name"]]?.stringValue ?? "")
+        if case .deleted = change {
+            seen.specs[key] = nil
+            onChange(.delete(key))
+            return
+        }
+        let generation = Int64(object[path: ["metadata", "generation"]]?.intValue ?? 1)
+        let spec = object["spec"]
+        if let previous = seen.specs[key], previous.generation == generation, previous.spec == spec { return }
+        seen.specs[key] = (generation, spec)
+        onChange(.upsert(key, generation: generation, await target(from: object, key: key)))
+    }
+
+    private func target(from object: JSONValue, key: TaskQueueKey) async -> Result<QueueTarget, ControllerError> {
+        let taskQueue: TaskQueue
+        do { taskQueue = try object.decode(TaskQueue.self) } catch {
+            return .failure(ControllerError(code: .invalidSpec, message: "TaskQueue \(key) cannot be read: \(error)"))
+        }
+        var password: String?
+        if let ref = taskQueue.spec.redis.passwordSecretRef {
+            do {
+                let secret = try await api.get(
+                    GroupVersionResource(group: "", version: "v1", resource: "secrets"), namespace: key.namespace, name: ref.name)
+                guard let encoded = secret[path: ["data", ref.key]]?.stringValue, let data = Data(base64Encoded: encoded),
+                    let text = String(data: data, encoding: .utf8)
+                else {
+                    return .failure(
+                        ControllerError(
+                            code: .invalidSpec,
+                            message: "spec.redis.passwordSecretRef: Secret \(key.namespace)/\(ref.name) has no key '\(ref.key)'"))
+                }
+                password = text
+            } catch {
+                return .failure(
+                    .kubernetes(
+                        error, code: .invalidSpec,
+                        action: "spec.redis.passwordSecretRef: reading Secret \(key.namespace)/\(ref.name)"))
+            }
+        }
+        return QueueTarget.from(taskQueue, namespace: key.namespace, password: password)
+    }
+}
