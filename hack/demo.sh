@@ -26,7 +26,7 @@ http_get() {
   exec 3<&-
 }
 # The value of one series in a /metrics text, 0 when absent.
-series() { awk -v name="$1" '$1 ~ "^"name"\\{" { print $2; found=1 } END { if (!found) print 0 }' <<<"$2" | head -1; }
+series() { awk -v name="$1" '$1 ~ "^"name"\\{" { print $2; found=1 } END { if (!found) print 0 }' <<<"$2" | sed -n 1p; }
 bar() { local n=$1 scale=$2 out=""; local width=$(( (n + scale - 1) / scale )); [ "$width" -gt 40 ] && width=40; for ((i = 0; i < width; i++)); do out+="#"; done; printf '%s' "$out"; }
 
 redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --dir "$dir" --logfile "$dir/redis.log" &

@@ -39,4 +39,5 @@ PY
   rm -rf "$tools/wheel"
 fi
 "$tools/bin/helm" version --short
-"$tools/bin/kubectl" version --client | head -1
+# sed reads to the end (head would exit early: SIGPIPE, exit 141 under pipefail)
+"$tools/bin/kubectl" version --client | sed -n 1p
