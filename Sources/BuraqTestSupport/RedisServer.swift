@@ -40,8 +40,7 @@ public final class RedisServer: @unchecked Sendable {
             do {
                 try await server.launch()
                 return server
-            } catch let error as ExitedEarly where attempt < 5 {
-                _ = error
+            } catch is ExitedEarly where attempt < 5 {
                 continue
             } catch let error as ExitedEarly {
                 throw error.underlying

@@ -24,15 +24,20 @@ struct CLI {
 
     /// The demo `record` handler's run counts per task id.
     func runs(_ redis: RedisClient, _ queue: String) async throws -> [String: Int] {
-        let items = try await redis.send(RedisCommand("HGETALL", "buraq-demo:{\(queue)}:runs")).array ?? []
-        var out: [String: Int] = [:]
-        var i = 0
-        while i + 1 < items.count {
-            out[items[i].string ?? ""] = Int(items[i + 1].string ?? "") ?? 0
-            i += 2
-        }
-        return out
+        try await recordedRuns(redis, queue)
     }
+}
+
+/// The demo `record` handler's run counts per task id (`buraq-demo:{Q}:runs`).
+func recordedRuns(_ redis: RedisClient, _ queue: String) async throws -> [String: Int] {
+    let items = try await redis.send(RedisCommand("HGETALL", "buraq-demo:{\(queue)}:runs")).array ?? []
+    var out: [String: Int] = [:]
+    var i = 0
+    while i + 1 < items.count {
+        out[items[i].string ?? ""] = Int(items[i + 1].string ?? "") ?? 0
+        i += 2
+    }
+    return out
 }
 
 /// Polls `condition` every 20 ms until it holds or `timeout` passes; returns its last value.

@@ -10,16 +10,6 @@ import Testing
 
     func client() throws -> RedisClient { RedisClient(configuration: try RedisConfiguration(url: server.url)) }
 
-    func runs(_ redis: RedisClient, _ queue: String) async throws -> [String: Int] {
-        let items = try await redis.send(RedisCommand("HGETALL", "buraq-demo:{\(queue)}:runs")).array ?? []
-        var out: [String: Int] = [:]
-        var i = 0
-        while i + 1 < items.count {
-            out[items[i].string ?? ""] = Int(items[i + 1].string ?? "") ?? 0
-            i += 2
-        }
-        return out
-    }
 
     func worker(_ queue: String, _ name: String, concurrency: Int = 10) throws -> ChildProcess {
         try ChildProcess(executable: try BuiltProduct.path("buraq-worker"),
@@ -31,14 +21,6 @@ import Testing
         try await QueueSetup(redis: redis, queue: queue).prepare(settings: settings)
     }
 
-    func waitFor(_ timeout: Duration, _ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        return try await condition()
-    }
 
     @Test func sigkilledWorkersTasksCompleteElsewhereWithinTheVisibilityTimeout() async throws {
         let queue = uniqueQueue("kill")
@@ -48,18 +30,18 @@ import Testing
         let ids = try await Producer(redis: redis, queue: queue).enqueue((0..<150).map { _ in TaskRequest(type: "record", text: "100") })
         let a = try worker(queue, "victim")
         defer { a.kill9() }
-        #expect(try await waitFor(.seconds(20)) { try await runs(redis, queue).count >= 20 })
+        #expect(try await eventually(.seconds(20)) { try await recordedRuns(redis, queue).count >= 20 })
         a.kill9()
         let killedAt = ContinuousClock.now
         let orphaned = try await QueueInspector(redis: redis, queue: queue).stats().pending
         #expect(orphaned > 0, "the killed worker should leave tasks pending")
         let b = try worker(queue, "rescuer")
         defer { b.kill9() }
-        #expect(try await waitFor(.seconds(30)) { try await runs(redis, queue).count == ids.count })
+        #expect(try await eventually(.seconds(30)) { try await recordedRuns(redis, queue).count == ids.count })
         let elapsed = ContinuousClock.now - killedAt
         b.signal(SIGTERM)
         #expect(try await b.wait(timeout: .seconds(20)) == 0)
-        let final = try await runs(redis, queue)
+        let final = try await recordedRuns(redis, queue)
         #expect(Set(final.keys) == Set(ids), "lost \(Set(ids).subtracting(final.keys).count) tasks")
         // 150 tasks of 100 ms at concurrency 10 take ~1.5 s; the orphans wait at most ~2 s (+ a reclaim tick).
         #expect(elapsed < .seconds(12), "re-run took \(elapsed)")
@@ -77,14 +59,14 @@ import Testing
         let stale = try worker(queue, "stale")
         defer { stale.signal(SIGCONT); stale.kill9() }
         let inspector = try QueueInspector(redis: redis, queue: queue)
-        #expect(try await waitFor(.seconds(10)) { try await inspector.stats().pending == 1 })
+        #expect(try await eventually(.seconds(10)) { try await inspector.stats().pending == 1 })
         stale.signal(SIGSTOP)  // a paused or partitioned worker: no lease extension, no ack
         let fresh = try worker(queue, "fresh")
         defer { fresh.kill9() }
-        #expect(try await waitFor(.seconds(15)) { try await runs(redis, queue)[id] == 1 })
-        #expect(try await waitFor(.seconds(5)) { try await inspector.stats().pending == 0 })
+        #expect(try await eventually(.seconds(15)) { try await recordedRuns(redis, queue)[id] == 1 })
+        #expect(try await eventually(.seconds(5)) { try await inspector.stats().pending == 0 })
         stale.signal(SIGCONT)
-        #expect(try await waitFor(.seconds(10)) { stale.output.contains("Acknowledgement refused") })
+        #expect(try await eventually(.seconds(10)) { stale.output.contains("Acknowledgement refused") })
         stale.signal(SIGTERM)
         fresh.signal(SIGTERM)
         #expect(try await stale.wait(timeout: .seconds(20)) == 0)
@@ -118,7 +100,7 @@ import Testing
         let survivor = try #require(last)
         defer { survivor.kill9() }
         #expect(restarts >= 1 && restarts <= 3, "restarts: \(restarts)")
-        #expect(try await waitFor(.seconds(20)) { try await runs(redis, queue).count == good.count })
+        #expect(try await eventually(.seconds(20)) { try await recordedRuns(redis, queue).count == good.count })
         let dlq = try await streamEntries(redis, "buraq:{\(queue)}:dlq")
         #expect(dlq.count == 1)
         #expect(dlq.first?["id"] == "poison-1")
@@ -139,9 +121,9 @@ import Testing
         let workers = try (0..<4).map { try worker(queue, "rate-\($0)", concurrency: 20) }
         defer { workers.forEach { $0.kill9() } }
         // Measure between the 50th and the 400th completion, away from start-up and the initial burst.
-        #expect(try await waitFor(.seconds(30)) { try await runs(redis, queue).count >= 50 })
+        #expect(try await eventually(.seconds(30)) { try await recordedRuns(redis, queue).count >= 50 })
         let from = ContinuousClock.now
-        #expect(try await waitFor(.seconds(30)) { try await runs(redis, queue).count >= 400 })
+        #expect(try await eventually(.seconds(30)) { try await recordedRuns(redis, queue).count >= 400 })
         let seconds = Double((ContinuousClock.now - from).components.attoseconds) / 1e18 + Double((ContinuousClock.now - from).components.seconds)
         let rate = 350 / seconds
         #expect(rate <= 105 && rate >= 60, "observed \(rate) tasks/s against a limit of 100")

@@ -8,17 +8,6 @@ import Testing
 @Suite(.redisServer, .serialized) struct ProcessTests {
     var server: RedisServer { RedisServer.current! }
 
-    func runs(_ redis: RedisClient, _ queue: String) async throws -> [String: Int] {
-        let reply = try await redis.send(RedisCommand("HGETALL", "buraq-demo:{\(queue)}:runs"))
-        let items = reply.array ?? []
-        var out: [String: Int] = [:]
-        var i = 0
-        while i + 1 < items.count {
-            out[items[i].string ?? ""] = Int(items[i + 1].string ?? "") ?? 0
-            i += 2
-        }
-        return out
-    }
 
     func startWorker(_ queue: String, consumer: String, concurrency: Int) throws -> ChildProcess {
         try ChildProcess(executable: try BuiltProduct.path("buraq-worker"),
@@ -46,7 +35,7 @@ import Testing
         worker.signal(SIGTERM)
         let code = try await worker.wait(timeout: .seconds(30))
         #expect(code == 0, "exit code \(String(describing: code)); output:\n\(worker.output)")
-        let afterStop = try await runs(redis, queue)
+        let afterStop = try await recordedRuns(redis, queue)
         let stats = try await inspector.stats()
         #expect(stats.pending == 0, "in-flight tasks must be acked before exit")
         #expect(afterStop.values.allSatisfy { $0 == 1 })
@@ -58,12 +47,12 @@ import Testing
         let second = try startWorker(queue, consumer: "finisher", concurrency: 20)
         defer { second.kill9() }
         for _ in 0..<1000 {
-            if try await runs(redis, queue).count == 60 { break }
+            if try await recordedRuns(redis, queue).count == 60 { break }
             try await Task.sleep(for: .milliseconds(20))
         }
         second.signal(SIGTERM)
         #expect(try await second.wait(timeout: .seconds(30)) == 0)
-        let final = try await runs(redis, queue)
+        let final = try await recordedRuns(redis, queue)
         #expect(Set(final.keys) == Set(ids))
         #expect(final.values.allSatisfy { $0 == 1 }, "some task ran twice: \(final.filter { $0.value != 1 })")
     }
