@@ -53,19 +53,20 @@ public final class RedisServer: @unchecked Sendable {
         let underlying: TestSupportError
     }
 
-    /// Starts the server again on the same port and directory (after ``stop()``).
+    /// Stops the server if it runs and starts it again on the same port and directory.
     public func restart() async throws {
-        stop()
+        // Wait for the exit by polling, not with a blocking waitpid on the cooperative pool.
+        let running = takeProcess()
+        if let running {
+            running.signal(SIGTERM)
+            if try await running.wait(timeout: .seconds(10)) == nil { running.kill9() }
+        }
         do { try await launch() } catch let error as ExitedEarly { throw error.underlying }
     }
 
     /// Sends SIGTERM to the server's PID and waits for it to exit.
     public func stop() {
-        let running = lock.withLock { () -> ChildProcess? in
-            let p = process
-            process = nil
-            return p
-        }
+        let running = takeProcess()
         guard let running else { return }
         running.signal(SIGTERM)
         running.wait()
@@ -73,12 +74,17 @@ public final class RedisServer: @unchecked Sendable {
 
     /// Sends SIGKILL to the server's PID (a crash: no final save) and waits for it to exit.
     public func kill() {
-        let running = lock.withLock { () -> ChildProcess? in
+        let running = takeProcess()
+        running?.kill9()
+    }
+
+    /// The running server's process, which this object no longer tracks afterwards.
+    private func takeProcess() -> ChildProcess? {
+        lock.withLock {
             let p = process
             process = nil
             return p
         }
-        running?.kill9()
     }
 
     /// Stops the server and removes its directory.
