@@ -2,39 +2,38 @@ import BuraqQueue
 import BuraqScaling
 import Logging
 
-/// Polls one TaskQueue until it is deleted or the controller stops: read, decide, scale,
-/// report, sleep.
-struct QueueLoop: Sendable {
+/// One TaskQueue's polls: read, decide, scale, report. ``ControllerService`` calls
+/// ``pollOnce()`` when the TaskQueue falls due and schedules the next poll after the wait it
+/// returns; between polls a TaskQueue is this small value and its reconciler, not a task.
+struct QueuePoller: Sendable {
     let handle: QueueHandle
     let environment: ControllerEnvironment
+    /// Tells this TaskQueue's polls from those of an earlier TaskQueue with the same key.
+    let id: UInt64
+    private let state: State
 
-    /// The reconciler between polls; only the loop's current poll touches it.
+    /// The reconciler between polls; only one poll of a TaskQueue runs at a time.
     final class State: @unchecked Sendable {
         var reconciler: Reconciler
         var lastQueue: String?
         init(_ reconciler: Reconciler) { self.reconciler = reconciler }
     }
 
-    func run() async {
-        let state = State(Reconciler(key: handle.key, configuration: environment.reconciler))
-        while !Task.isCancelled && !handle.isDeleted {
-            let started = ContinuousClock.now
-            var wait: Duration = .seconds(1)
-            if environment.mayWrite() {
-                // Each poll runs in a short-lived child task: its async frames are freed when it
-                // ends, so a loop that sleeps holds only its small state (about 5 KB instead of
-                // the poll's peak frame size, per TaskQueue).
-                wait = await withTaskGroup(of: Duration.self) { group in
-                    group.addTask { await self.pollOnce(state) }
-                    return await group.next() ?? .seconds(1)
-                }
-            }
-            // A standby (not the leader) reads nothing and writes nothing.
-            // The interval runs from poll start to poll start (a slow poll does not stretch it).
-            let next = started + wait
-            do { try await Task.sleep(until: max(next, ContinuousClock.now + .milliseconds(10)), clock: .continuous) } catch { break }
-        }
-        if handle.isDeleted { environment.observer.forget(handle.key, queue: state.lastQueue ?? "") }
+    init(handle: QueueHandle, environment: ControllerEnvironment, id: UInt64) {
+        self.handle = handle
+        self.environment = environment
+        self.id = id
+        self.state = State(Reconciler(key: handle.key, configuration: environment.reconciler))
+    }
+
+    /// One poll; returns the wait from its start to the next poll.
+    func pollOnce() async -> Duration {
+        await pollOnce(state)
+    }
+
+    /// Drops this TaskQueue's figures from the observer (after it was deleted).
+    func forget() {
+        environment.observer.forget(handle.key, queue: state.lastQueue ?? "")
     }
 
     private func pollOnce(_ state: State) async -> Duration {
