@@ -69,7 +69,8 @@ public final class ControllerService: Service, Sendable {
                             poller.handle.update(spec)
                         } else {
                             lastID += 1
-                            let poller = QueuePoller(handle: QueueHandle(key: key, spec: spec), environment: environment, id: lastID)
+                            let poller = QueuePoller(
+                                handle: QueueHandle(key: key, spec: spec), id: lastID, configuration: environment.reconciler)
                             pollers[key] = poller
                             schedule.schedule(key, at: .now)
                             environment.logger.info("Watching TaskQueue", metadata: ["taskQueue": "\(key)", "generation": "\(generation)"])
@@ -82,7 +83,7 @@ public final class ControllerService: Service, Sendable {
                             environment.logger.info("Forgetting deleted TaskQueue", metadata: ["taskQueue": "\(key)"])
                             poller.handle.markDeleted()
                             // Scheduled means not polling now; a running poll forgets when it finishes.
-                            if schedule.remove(key) { poller.forget() } else { retiring[poller.id] = poller }
+                            if schedule.remove(key) { poller.forget(environment) } else { retiring[poller.id] = poller }
                             group.addTask { await environment.scaleTarget.forget(key) }
                         }
                     case .sourceEnded:
@@ -93,7 +94,7 @@ public final class ControllerService: Service, Sendable {
                             schedule.schedule(key, at: next)
                         } else if let deleted = retiring.removeValue(forKey: id), pollers[key] == nil {
                             // Deleted while polling (a TaskQueue re-created under the same key keeps its figures).
-                            deleted.forget()
+                            deleted.forget(environment)
                         }
                     case .wake(let id):
                         alarm.woke(id)
@@ -109,7 +110,7 @@ public final class ControllerService: Service, Sendable {
                         running += 1
                         group.addTask {
                             let started = ContinuousClock.now
-                            let wait = await poller.pollOnce()
+                            let wait = await poller.pollOnce(environment)
                             // The interval runs from poll start to poll start (a slow poll does not stretch it).
                             let next = max(started + wait, ContinuousClock.now + .milliseconds(10))
                             continuation.yield(.pollFinished(key, id: poller.id, next: next))

@@ -3,56 +3,48 @@ import BuraqScaling
 import Logging
 
 /// One TaskQueue's polls: read, decide, scale, report. ``ControllerService`` calls
-/// ``pollOnce()`` when the TaskQueue falls due and schedules the next poll after the wait it
-/// returns; between polls a TaskQueue is this small value and its reconciler, not a task.
-struct QueuePoller: Sendable {
+/// ``pollOnce(_:)`` when the TaskQueue falls due and schedules the next poll after the wait it
+/// returns; between polls a TaskQueue is this object (its spec handle and reconciler), not a task.
+/// The environment is passed to each poll rather than stored, so 1,000 TaskQueues do not keep
+/// 1,000 copies of it.
+final class QueuePoller: @unchecked Sendable {
     let handle: QueueHandle
-    let environment: ControllerEnvironment
     /// Tells this TaskQueue's polls from those of an earlier TaskQueue with the same key.
     let id: UInt64
-    private let state: State
+    // Mutable state: touched only by this TaskQueue's poll, and the scheduler starts the next
+    // poll only after the previous one finished (the event it sends orders the two).
+    private var reconciler: Reconciler
+    private var lastQueue: String?
 
-    /// The reconciler between polls; only one poll of a TaskQueue runs at a time.
-    final class State: @unchecked Sendable {
-        var reconciler: Reconciler
-        var lastQueue: String?
-        init(_ reconciler: Reconciler) { self.reconciler = reconciler }
-    }
-
-    init(handle: QueueHandle, environment: ControllerEnvironment, id: UInt64) {
+    init(handle: QueueHandle, id: UInt64, configuration: ReconcilerConfiguration) {
         self.handle = handle
-        self.environment = environment
         self.id = id
-        self.state = State(Reconciler(key: handle.key, configuration: environment.reconciler))
+        self.reconciler = Reconciler(key: handle.key, configuration: configuration)
     }
 
     /// One poll; returns the wait from its start to the next poll.
-    func pollOnce() async -> Duration {
-        await pollOnce(state)
-    }
-
-    /// Drops this TaskQueue's figures from the observer (after it was deleted).
-    func forget() {
-        environment.observer.forget(handle.key, queue: state.lastQueue ?? "")
-    }
-
-    private func pollOnce(_ state: State) async -> Duration {
+    func pollOnce(_ environment: ControllerEnvironment) async -> Duration {
         let spec = handle.spec
         switch spec.target {
         case .failure(let error):
             let now = ScalingTime(milliseconds: environment.wallClock.nowMilliseconds())
-            await apply(state.reconciler.reject(generation: spec.generation, error: error, now: now), to: &state.reconciler)
+            let outcome = reconciler.reject(generation: spec.generation, error: error, now: now)
+            await apply(outcome, environment)
             return .seconds(1)
         case .success(let target):
-            state.lastQueue = target.queue
-            return await poll(target, reconciler: &state.reconciler)
+            lastQueue = target.queue
+            return await poll(target, environment)
         }
     }
 
+    /// Drops this TaskQueue's figures from the observer (after it was deleted).
+    func forget(_ environment: ControllerEnvironment) {
+        environment.observer.forget(handle.key, queue: lastQueue ?? "")
+    }
+
     /// One poll; returns the wait before the next.
-    func poll(_ target: QueueTarget, reconciler: inout Reconciler) async -> Duration {
+    private func poll(_ target: QueueTarget, _ env: ControllerEnvironment) async -> Duration {
         let started = ContinuousClock.now
-        let env = environment
         var now = ScalingTime(milliseconds: env.wallClock.nowMilliseconds())
         let settings = reconciler.settingsToWrite(for: target, now: now)
         async let scaleRead = env.scaleTarget.scale(of: target)
@@ -74,7 +66,7 @@ struct QueuePoller: Sendable {
             result = await env.scaleTarget.setReplicas(replicas, for: target, from: current, idleWorkers: idle)
         }
         let outcome = reconciler.finish(scaleResult: result, now: now)
-        await apply(outcome, to: &reconciler)
+        await apply(outcome, env)
 
         var problemsSeen: [ControllerError] = []
         if case .failure(let e) = reading.metrics { problemsSeen.append(e) }
@@ -96,7 +88,7 @@ struct QueuePoller: Sendable {
         return outcome.nextPoll ?? target.pollingInterval
     }
 
-    private func apply(_ outcome: ReconcileOutcome, to reconciler: inout Reconciler) async {
+    private func apply(_ outcome: ReconcileOutcome, _ environment: ControllerEnvironment) async {
         for action in outcome.actions {
             switch action {
             case .log(let line):
