@@ -163,7 +163,7 @@ let package = Package(
         // Kubernetes client benchmarks (docs/benchmarks.md, "Kubernetes client").
         .executableTarget(
             name: "buraq-kube-bench",
-            dependencies: ["BuraqKube", "BuraqKubeFake", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["BuraqController", "BuraqKube", "BuraqKubeFake", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // Tests (Swift Testing).
