@@ -57,7 +57,7 @@ public final class Gateway: Sendable {
         let group: any EventLoopGroup = configuration.eventLoopThreads.map { MultiThreadedEventLoopGroup(numberOfThreads: $0) }
             ?? MultiThreadedEventLoopGroup.singleton
         return HTTPServer(configuration: .init(host: configuration.host, port: configuration.port, maxBodyBytes: configuration.maxBodyBytes),
-                          logger: logger, group: group, handler: router.handler)
+                          logger: logger, group: group, router: router)
     }
 
     /// Closes the Redis clients (after the services stopped).
@@ -72,10 +72,21 @@ public final class Gateway: Sendable {
         return { request in
             let start = ContinuousClock.now
             let response = await handler(request)
-            let elapsed = ContinuousClock.now - start
-            metrics.request(route: route, method: request.method, status: response.status,
-                            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            metrics.request(route: route, method: request.method, status: response.status, since: start)
             return response
+        }
+    }
+
+    /// Wraps a direct handler with metrics for `route`.
+    func measured(_ route: String, _ handler: @escaping HTTPDirectHandler) -> HTTPDirectHandler {
+        let metrics = self.metrics
+        return { request, respond in
+            let start = ContinuousClock.now
+            let method = request.method
+            handler(request, respond.map { response in
+                metrics.request(route: route, method: method, status: response.status, since: start)
+                return response
+            })
         }
     }
 

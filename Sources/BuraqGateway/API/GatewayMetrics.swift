@@ -21,6 +21,12 @@ public final class GatewayMetrics: Sendable {
         self.registry = registry
     }
 
+    func request(route: String, method: String, status: Int, since start: ContinuousClock.Instant) {
+        let elapsed = ContinuousClock.now - start
+        request(route: route, method: method, status: status,
+                seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+
     func request(route: String, method: String, status: Int, seconds: Double) {
         counter("r|\(route)|\(method)|\(status)") {
             registry.makeCounter(descriptor: Self.requests, labels: [("route", route), ("method", method), ("status", "\(status)")])

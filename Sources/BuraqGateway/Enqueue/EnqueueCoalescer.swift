@@ -18,9 +18,12 @@ public final class EnqueueCoalescer: Sendable {
     private let clock: any WallClock
     private let state = Mutex(State())
 
+    /// Called once with a request's results, on the thread that ran the flush.
+    public typealias Completion = @Sendable (Result<[EnqueueResult], QueueError>) -> Void
+
     private struct Waiter {
         var requests: [TaskRequest]
-        var continuation: CheckedContinuation<Result<[EnqueueResult], QueueError>, Never>
+        var complete: Completion
     }
 
     private struct State {
@@ -38,15 +41,21 @@ public final class EnqueueCoalescer: Sendable {
     /// Enqueues `requests` on `queue`; results in order.
     public func submit(_ requests: [TaskRequest], queue: String) async throws(QueueError) -> [EnqueueResult] {
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<[EnqueueResult], QueueError>, Never>) in
-            let start = state.withLock { s -> Bool in
-                s.waiting[queue, default: []].append(Waiter(requests: requests, continuation: continuation))
-                guard s.inFlight < maxInFlight else { return false }
-                s.inFlight += 1
-                return true
-            }
-            if start { Task { await self.drain() } }
+            submit(requests, queue: queue) { continuation.resume(returning: $0) }
         }
         return try result.get()
+    }
+
+    /// Enqueues `requests` on `queue` and calls `complete` with the results in order, without
+    /// waiting: for callers that are not async (an HTTP event loop).
+    public func submit(_ requests: [TaskRequest], queue: String, complete: @escaping Completion) {
+        let start = state.withLock { s -> Bool in
+            s.waiting[queue, default: []].append(Waiter(requests: requests, complete: complete))
+            guard s.inFlight < maxInFlight else { return false }
+            s.inFlight += 1
+            return true
+        }
+        if start { Task { await self.drain() } }
     }
 
     /// Flushes waiting requests until none is left.
@@ -57,17 +66,17 @@ public final class EnqueueCoalescer: Sendable {
                 let results = try await flush(all, queue: queue)
                 var offset = 0
                 for waiter in waiters {
-                    waiter.continuation.resume(returning: .success(Array(results[offset..<offset + waiter.requests.count])))
+                    waiter.complete(.success(Array(results[offset..<offset + waiter.requests.count])))
                     offset += waiter.requests.count
                 }
             } catch {
                 if waiters.count == 1 {
-                    waiters[0].continuation.resume(returning: .failure(error))
+                    waiters[0].complete(.failure(error))
                     continue
                 }
                 for waiter in waiters {
-                    do { waiter.continuation.resume(returning: .success(try await flush(waiter.requests, queue: queue))) } catch {
-                        waiter.continuation.resume(returning: .failure(error))
+                    do { waiter.complete(.success(try await flush(waiter.requests, queue: queue))) } catch {
+                        waiter.complete(.failure(error))
                     }
                 }
             }
