@@ -20,7 +20,13 @@ public typealias HTTPHandler = @Sendable (HTTPRequest) async -> HTTPResponse
 public struct HTTPRouter: Sendable {
     private var routes: [String: [String: Route]] = [:]
     /// Paths with `{name}` segments, split into segments, in the order added.
-    private var patterns: [(path: String, segments: [Substring])] = []
+    private var patterns: [(path: String, segments: [Segment])] = []
+
+    /// One segment of a pattern: text to match exactly, or a `{name}` parameter.
+    private enum Segment: Sendable {
+        case literal(Substring)
+        case parameter(String)
+    }
 
     /// A route's handler.
     private enum Route: Sendable {
@@ -56,7 +62,9 @@ public struct HTTPRouter: Sendable {
 
     private mutating func add(_ method: String, _ path: String, route: Route) {
         if routes[path] == nil && path.contains("{") {
-            patterns.append((path, path.split(separator: "/", omittingEmptySubsequences: false)))
+            patterns.append((path, path.split(separator: "/", omittingEmptySubsequences: false).map { segment in
+                segment.first == "{" && segment.last == "}" ? .parameter(String(segment.dropFirst().dropLast())) : .literal(segment)
+            }))
         }
         routes[path, default: [:]][method.uppercased()] = route
     }
@@ -114,13 +122,12 @@ public struct HTTPRouter: Sendable {
             var parameters: [String: String] = [:]
             var matched = true
             for (expected, actual) in zip(pattern.segments, segments) {
-                if expected.first == "{" && expected.last == "}" {
-                    if actual.isEmpty { matched = false; break }
-                    parameters[String(expected.dropFirst().dropLast())] = String(actual)
-                } else if expected != actual {
-                    matched = false
-                    break
+                switch expected {
+                case .parameter(let name) where !actual.isEmpty: parameters[name] = String(actual)
+                case .literal(let text) where text == actual: continue
+                default: matched = false
                 }
+                if !matched { break }
             }
             if matched {
                 request.pathParameters = parameters

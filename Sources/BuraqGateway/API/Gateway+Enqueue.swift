@@ -78,10 +78,23 @@ extension Gateway {
             case .success(let results):
                 directory.remember(queue)
                 metrics.accepted(queue: queue, count: results.filter { !$0.isDuplicate }.count)
-                let items = results.map { "{\"id\":\(JSONBody.quoted($0.id)),\"duplicate\":\($0.isDuplicate)}" }
-                let body = batch ? "{\"tasks\":[" + items.joined(separator: ",") + "]}" : items[0]
-                respond(HTTPResponse.json(Array(body.utf8), status: 202))
+                respond(HTTPResponse.json(Self.acceptedBody(results, batch: batch), status: 202))
             }
         }
+    }
+
+    /// `{"id":"…","duplicate":false}`, or `{"tasks":[…]}` for a batch, written straight as bytes.
+    static func acceptedBody(_ results: [EnqueueResult], batch: Bool) -> [UInt8] {
+        var body: [UInt8] = []
+        body.reserveCapacity(results.count * 64 + 12)
+        if batch { body.append(contentsOf: #"{"tasks":["#.utf8) }
+        for (index, result) in results.enumerated() {
+            if index > 0 { body.append(UInt8(ascii: ",")) }
+            body.append(contentsOf: #"{"id":"#.utf8)
+            body.append(contentsOf: JSONBody.quoted(result.id).utf8)
+            body.append(contentsOf: result.isDuplicate ? #","duplicate":true}"#.utf8 : #","duplicate":false}"#.utf8)
+        }
+        if batch { body.append(contentsOf: "]}".utf8) }
+        return body
     }
 }

@@ -68,23 +68,23 @@ public final class Gateway: Sendable {
 
     /// Wraps a handler with metrics for `route`.
     func measured(_ route: String, _ handler: @escaping HTTPHandler) -> HTTPHandler {
-        let metrics = self.metrics
+        let metrics = self.metrics.route(route)
         return { request in
             let start = ContinuousClock.now
             let response = await handler(request)
-            metrics.request(route: route, method: request.method, status: response.status, since: start)
+            metrics.record(method: request.method, status: response.status, since: start)
             return response
         }
     }
 
     /// Wraps a direct handler with metrics for `route`.
     func measured(_ route: String, _ handler: @escaping HTTPDirectHandler) -> HTTPDirectHandler {
-        let metrics = self.metrics
+        let metrics = self.metrics.route(route)
         return { request, respond in
             let start = ContinuousClock.now
             let method = request.method
             handler(request, respond.map { response in
-                metrics.request(route: route, method: method, status: response.status, since: start)
+                metrics.record(method: method, status: response.status, since: start)
                 return response
             })
         }
