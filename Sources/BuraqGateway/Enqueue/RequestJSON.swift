@@ -8,7 +8,7 @@
 /// Repeated object keys are kept in order; ``Value/member(_:)`` returns the last, as a dictionary would.
 enum RequestJSON {
     /// A JSON value; object members in document order.
-    indirect enum Value: Equatable {
+    enum Value: Equatable {
         case null
         case bool(Bool)
         case number(Double)
