@@ -116,7 +116,7 @@ public final class HTTPServer: Service, Sendable {
                         let pipeline = channel.pipeline.syncOperations
                         try pipeline.addHandler(IdleStateHandler(readTimeout: idle))
                         try pipeline.addHandler(IdleConnectionCloser())
-                        try pipeline.configureHTTPServerPipeline(withErrorHandling: true)
+                        try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
                         try pipeline.addHandler(HTTPConnectionHandler(maxBodyBytes: maxBodyBytes, logger: logger, dispatch: dispatch))
                     }
                 }

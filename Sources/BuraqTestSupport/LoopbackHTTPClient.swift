@@ -63,6 +63,16 @@ public final class LoopbackHTTPClient: @unchecked Sendable {
         }
     }
 
+    /// Sends `text` as it is (a hand-made request, well-formed or not) and reads one reply.
+    public func raw(_ text: String) async throws -> HTTPReply {
+        try await onThread {
+            try self.lock.withLock {
+                try self.sendAll(Array(text.utf8))
+                return try self.readReply(headOnly: false)
+            }
+        }
+    }
+
     /// Sends `targets` as pipelined GETs in one write, then reads their replies in order.
     public func pipelined(_ targets: [String]) async throws -> [HTTPReply] {
         try await onThread {

@@ -141,6 +141,34 @@ import Testing
         }
     }
 
+    @Test func deepPipelinesMalformedRequestsHTTP10AndUnsafeHeaders() async throws {
+        var router = echoRouter
+        router.get("/n/{n}") { .text($0.parameter("n")) }
+        router.get("/empty") { _ in HTTPResponse(status: 204, headers: [("X-Ok", "1")]) }
+        router.get("/unsafe") { _ in HTTPResponse(status: 200, headers: [("X-Bad", "a\r\nSet-Cookie: x=1"), ("Bad Name", "v"), ("X-Good", "g")]) }
+        try await withServer(router) { port in
+            // More pipelined requests than the handler queues before it stops reading.
+            let many = try await LoopbackHTTPClient(port: port).pipelined((0..<40).map { "/n/\($0)" })
+            #expect(many.map(\.text) == (0..<40).map { "\($0)" })
+
+            let bad = try await LoopbackHTTPClient(port: port).raw("GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n")
+            #expect(bad.status == 400 && bad.headers["connection"] == "close")
+
+            let old = try await LoopbackHTTPClient(port: port).raw("GET /healthz HTTP/1.0\r\n\r\n")
+            #expect(old.status == 200 && old.text == "ok\n" && old.headers["connection"] == "close")
+            let kept = try LoopbackHTTPClient(port: port)
+            #expect(try await kept.raw("GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").headers["connection"] == "keep-alive")
+            #expect(try await kept.raw("GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").status == 200)
+
+            let client = try LoopbackHTTPClient(port: port)
+            let empty = try await client.request("GET", "/empty")
+            #expect(empty.status == 204 && empty.headers["content-length"] == nil && empty.headers["x-ok"] == "1")
+            let unsafe = try await client.request("GET", "/unsafe")
+            #expect(unsafe.status == 200 && unsafe.headers["x-good"] == "g")
+            #expect(unsafe.headers["x-bad"] == nil && unsafe.headers["set-cookie"] == nil && unsafe.headers["bad name"] == nil)
+        }
+    }
+
     @Test func shutdownLetsARequestInProgressFinishAndCancelsStreams() async throws {
         let held = Mutex<HTTPResponder?>(nil)
         var router = HTTPRouter()
