@@ -28,7 +28,8 @@ public struct HTTPRequest: Sendable {
 
     /// Builds a request from a request target such as `/tasks?queue=a&n=2`.
     public init(method: String, target: String, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
-        let question = target.firstIndex(of: "?")
+        // Bytes, not characters: no grapheme breaking for an ASCII request target.
+        let question = target.utf8.firstIndex(of: UInt8(ascii: "?"))
         let rawPath = target[..<(question ?? target.endIndex)]
         var items: [(name: String, value: String)] = []
         if let question {

@@ -117,7 +117,7 @@ public struct HTTPRouter: Sendable {
     private func match(_ request: inout HTTPRequest) -> String? {
         if routes[request.path] != nil { return request.path }
         guard !patterns.isEmpty else { return nil }
-        let segments = request.path.split(separator: "/", omittingEmptySubsequences: false)
+        let segments = request.path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).map(Substring.init)
         for pattern in patterns where pattern.segments.count == segments.count {
             var parameters: [String: String] = [:]
             var matched = true
