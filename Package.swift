@@ -191,7 +191,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .testTarget(name: "BuraqScalingTests", dependencies: ["BuraqScaling"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "BuraqScalingTests", dependencies: ["BuraqScaling", "BuraqTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BuraqYAMLTests", dependencies: ["BuraqYAML", "BuraqTestSupport"]),
         .testTarget(name: "BuraqAPITests", dependencies: ["BuraqAPI", "BuraqYAML", "BuraqScaling", "BuraqQueue", "BuraqTestSupport"], exclude: ["Fixtures"]),
     ]

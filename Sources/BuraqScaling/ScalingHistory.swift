@@ -5,7 +5,9 @@
 /// Pass the `history` of each decision into the next one. Start with `ScalingHistory()`: the
 /// first decision seeds it with the current replica count, as the HPA does the first time it
 /// sees an HPA. Each decision prunes what no window or period can count any more, always keeping
-/// the newest recommendation so a pruned history is never mistaken for a new one.
+/// the newest recommendation so a pruned history is never mistaken for a new one, and drops the
+/// recommendations that newer ones outrank in both windows (see `dropRedundantRecommendations`),
+/// so a history stays a few entries long where the HPA keeps one per decision.
 public struct ScalingHistory: Sendable, Equatable, Codable {
     /// One unstabilized recommendation: what the metric asked for at `time`.
     public struct Recommendation: Sendable, Equatable, Codable {
@@ -76,9 +78,42 @@ public struct ScalingHistory: Sendable, Equatable, Codable {
         if recommendations.isEmpty { recommendations.append(Recommendation(replicas: replicas, time: now)) }
     }
 
-    /// Records an unstabilized recommendation.
+    /// Records an unstabilized recommendation and drops the older ones it makes redundant.
     mutating func record(recommendation replicas: Int32, at now: ScalingTime) {
         recommendations.append(Recommendation(replicas: replicas, time: now))
+        dropRedundantRecommendations()
+    }
+
+    /// Drops every recommendation that can no longer change a stabilization result.
+    ///
+    /// Both windows end at the decision time, so a recommendation that is no older than another
+    /// stays in every window at least as long. An older recommendation therefore stops mattering
+    /// once there is a newer one at least as high (which wins the scale-down window's maximum in
+    /// its place) and a newer one at least as low (which wins the scale-up window's minimum).
+    /// What remains are the suffix maxima and minima: at most two entries per distinct replica
+    /// count, instead of one per decision over the longest window (300 at a 1 s interval with the
+    /// HPA's default 300 s window). A newer recommendation only counts when it is also no earlier
+    /// in time, so a clock that stepped back never drops one that still matters.
+    mutating func dropRedundantRecommendations() {
+        guard recommendations.count > 1 else { return }
+        var highestNewer = Int32.min
+        var lowestNewer = Int32.max
+        var earliestNewer = Int64.max
+        var redundant: [Int] = []
+        for index in recommendations.indices.reversed() {
+            let recommendation = recommendations[index]
+            if highestNewer >= recommendation.replicas, lowestNewer <= recommendation.replicas,
+                earliestNewer >= recommendation.time.milliseconds
+            {
+                redundant.append(index)
+            } else {
+                highestNewer = max(highestNewer, recommendation.replicas)
+                lowestNewer = min(lowestNewer, recommendation.replicas)
+                earliestNewer = min(earliestNewer, recommendation.time.milliseconds)
+            }
+        }
+        // `redundant` is in descending order, so each removal leaves the next index valid.
+        for index in redundant { recommendations.remove(at: index) }
     }
 
     /// Records a change of the replica count from `old` to `new` (nothing when equal).

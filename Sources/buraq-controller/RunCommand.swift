@@ -60,11 +60,17 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Local mode: directory for worker output (one <worker>.log each; default a temporary directory).")
     var workerLogDir: String?
 
+    @Option(help: "Polls running at once at most; due polls beyond it wait for a free slot, earliest first.")
+    var maxConcurrentPolls: Int = 128
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
         if let workerConcurrency, workerConcurrency < 1 {
             throw ValidationError("--worker-concurrency must be at least 1, got \(workerConcurrency)")
+        }
+        if maxConcurrentPolls < 1 {
+            throw ValidationError("--max-concurrent-polls must be at least 1, got \(maxConcurrentPolls)")
         }
         do { _ = try RedisConfiguration(url: redisURL) } catch { throw ValidationError(error.message) }
     }
@@ -88,7 +94,7 @@ struct RunCommand: AsyncParsableCommand {
                 metrics: redisSource, scaleTarget: LocalProcessPool(configuration: poolConfiguration, logger: logger),
                 status: LoggingStatusSink(logger: logger), observer: metrics, logger: logger)
             let source = LocalTaskQueueSource(path: local, logger: logger, decode: TaskQueueFileReader.decoder(defaultRedisURL: redisURL))
-            controller = ControllerService(source: source, environment: environment)
+            controller = ControllerService(source: source, environment: environment, maxConcurrentPolls: maxConcurrentPolls)
             logger.info(
                 "Starting controller",
                 metadata: [
@@ -127,7 +133,8 @@ struct RunCommand: AsyncParsableCommand {
                 status: KubernetesStatusSink(api: api, instance: identity, logger: logger), observer: metrics,
                 mayWrite: mayWrite, logger: logger)
             controller = ControllerService(
-                source: KubernetesTaskQueueSource(api: api, namespaces: namespaces, logger: logger), environment: environment)
+                source: KubernetesTaskQueueSource(api: api, namespaces: namespaces, logger: logger), environment: environment,
+                maxConcurrentPolls: maxConcurrentPolls)
             logger.info(
                 "Starting controller",
                 metadata: [

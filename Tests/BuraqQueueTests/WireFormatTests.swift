@@ -1,5 +1,6 @@
 import BuraqQueue
 import BuraqRedis
+import BuraqTestSupport
 import Testing
 
 @Suite struct WireFormatTests {
@@ -54,7 +55,7 @@ import Testing
         #expect(throws: QueueError.self) { try WireFormat.task(fromFields: garbage, streamID: nil) }
         #expect(throws: QueueError.self) { try WireFormat.task(fromFields: [.bulk([1])], streamID: nil) }
         #expect(throws: QueueError.self) { try WireFormat.task(fromFields: [.integer(1), .bulk([1])], streamID: nil) }
-        var rng = SplitMix(seed: 42)
+        var rng = SeededRandom(seed: 42)
         for _ in 0..<2000 {
             let n = Int(rng.next() % 8) * 2
             let items: [RESPValue] = (0..<n).map { i in
@@ -90,18 +91,5 @@ extension RetryPolicy.Decision: Comparable {
         case (.retry, .deadLetter): return true
         default: return false
         }
-    }
-}
-
-/// A small deterministic generator for fuzz-style loops.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

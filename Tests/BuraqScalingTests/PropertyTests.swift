@@ -1,9 +1,10 @@
 import BuraqScaling
+import BuraqTestSupport
 import Testing
 
 /// Random specs and metric streams from seeded generators: the invariants hold for every decision.
 struct PropertyTests {
-    static func randomRules(_ g: inout SeededGenerator) -> ScalingRules? {
+    static func randomRules(_ g: inout SeededRandom) -> ScalingRules? {
         if Bool.random(using: &g) { return nil }
         var rules = ScalingRules()
         if Bool.random(using: &g) { rules.stabilizationWindowSeconds = Int32.random(in: 0...120, using: &g) }
@@ -21,7 +22,7 @@ struct PropertyTests {
         return rules
     }
 
-    static func randomSpec(_ g: inout SeededGenerator) -> ScalingSpec {
+    static func randomSpec(_ g: inout SeededRandom) -> ScalingSpec {
         let min = Int32.random(in: 0...3, using: &g)
         let behavior: ScalingBehavior? =
             Int.random(in: 0..<4, using: &g) == 0
@@ -32,7 +33,7 @@ struct PropertyTests {
             cooldownPeriodSeconds: Int32.random(in: 0...120, using: &g), behavior: behavior)
     }
 
-    static func randomMetrics(_ g: inout SeededGenerator, spec: ScalingSpec) -> QueueMetrics {
+    static func randomMetrics(_ g: inout SeededRandom, spec: ScalingSpec) -> QueueMetrics {
         let inFlight: Int64 = Bool.random(using: &g) ? 0 : Int64.random(in: 0...50, using: &g)
         switch Int.random(in: 0..<10, using: &g) {
         case 0: return QueueMetrics(lag: nil, pending: inFlight, inFlight: inFlight)
@@ -45,7 +46,7 @@ struct PropertyTests {
 
     @Test(arguments: 0..<40)
     func invariantsHold(seed: Int) throws {
-        var g = SeededGenerator(seed: UInt64(seed) &* 7919 &+ 17)
+        var g = SeededRandom(seed: UInt64(seed) &* 7919 &+ 17)
         let spec = Self.randomSpec(&g)
         try spec.validate()
         var checker = PolicyChecker(behavior: spec.resolvedBehavior())
@@ -95,7 +96,7 @@ struct PropertyTests {
 
     /// The same inputs give the same decision: nothing depends on anything but the arguments.
     @Test func decisionsAreDeterministic() {
-        var g = SeededGenerator(seed: 42)
+        var g = SeededRandom(seed: 42)
         for _ in 0..<200 {
             let spec = Self.randomSpec(&g)
             let metrics = Self.randomMetrics(&g, spec: spec)

@@ -1,5 +1,6 @@
 import BuraqScaling
 
+
 /// A fixed "now" far from the origin, so times in the past stay positive.
 let now = ScalingTime.seconds(1_000_000)
 
@@ -36,21 +37,4 @@ func rec(_ replicas: Int32, _ secondsAgo: Int64) -> ScalingHistory.Recommendatio
 /// Queue figures with a known backlog (all lag) and in-flight count.
 func backlog(_ value: Int64, inFlight: Int64 = 0) -> QueueMetrics {
     QueueMetrics(lag: value, pending: 0, length: value, scheduled: 0, inFlight: inFlight)
-}
-
-/// A deterministic generator (SplitMix64) for the property tests.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }

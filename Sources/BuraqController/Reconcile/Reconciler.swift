@@ -35,7 +35,13 @@ public struct Reconciler: Sendable {
     private var lastProblems: [ControllerError] = []
     var lastLogged: (replicas: Int32, reason: String)?
     private var lastScaleTime: ScalingTime?
-    private var poll: Poll?
+    /// What `decide` left for `finish`; boxed, so a reconciler between polls (the state every
+    /// TaskQueue keeps) does not carry the poll's inline storage (about 500 bytes).
+    private var pending: PendingPoll?
+
+    private indirect enum PendingPoll: Sendable {
+        case waiting(Poll)
+    }
 
     /// What `decide` leaves for `finish`.
     struct Poll: Sendable {
@@ -122,8 +128,8 @@ public struct Reconciler: Sendable {
             plan.decision = decision
             if decision.replicas != scale.replicas { plan.replicas = decision.replicas }
         }
-        poll = Poll(
-            target: target, stats: stats, scale: scale, decision: plan.decision, problems: problems, blocking: blocking)
+        pending = .waiting(Poll(
+            target: target, stats: stats, scale: scale, decision: plan.decision, problems: problems, blocking: blocking))
         return plan
     }
 
@@ -131,8 +137,8 @@ public struct Reconciler: Sendable {
 
     /// Status, Events and logs for the poll, given how the scale write went (`nil`: none was made).
     public mutating func finish(scaleResult: Result<Void, ControllerError>?, now: ScalingTime) -> ReconcileOutcome {
-        guard var poll else { return ReconcileOutcome(actions: [], nextPoll: nil) }
-        self.poll = nil
+        guard case .waiting(var poll)? = pending else { return ReconcileOutcome(actions: [], nextPoll: nil) }
+        pending = nil
         var actions: [ReconcileAction] = []
         var replicas = poll.scale?.replicas
         var scaled = false
@@ -187,7 +193,7 @@ public struct Reconciler: Sendable {
     /// Reports an invalid spec: Ready False and Degraded True with the field at fault, a Warning
     /// Event and an error log line. Nothing is scaled; the next poll waits for a new spec.
     public mutating func reject(generation: Int64, error: ControllerError, now: ScalingTime) -> ReconcileOutcome {
-        poll = nil
+        pending = nil
         var actions: [ReconcileAction] = []
         let isNew = !lastProblems.contains(error)
         lastProblems = [error]

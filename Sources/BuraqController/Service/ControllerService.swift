@@ -2,61 +2,121 @@ import Logging
 import Synchronization
 import ServiceLifecycle
 
-/// The controller as a `Service`: follows the TaskQueue source and runs one reconcile loop per
-/// TaskQueue, each polling at its own interval. On graceful shutdown (SIGTERM) it stops polling,
-/// then lets the scale target shut down (local mode drains the worker processes).
+/// The controller as a `Service`: follows the TaskQueue source and polls every TaskQueue at its
+/// own interval. On graceful shutdown (SIGTERM) it stops polling, then lets the scale target shut
+/// down (local mode drains the worker processes).
+///
+/// One scheduling loop serves every TaskQueue: a heap of due times (``PollSchedule``) and at most
+/// `maxConcurrentPolls` polls running at once, each in a short-lived child task. A TaskQueue
+/// between polls holds no task, so 1,000 TaskQueues cost their reconcilers and heap entries, and
+/// the async frames of at most `maxConcurrentPolls` polls at a time (TaskQueues created together
+/// fall due together). Due polls beyond the limit start as running ones finish, earliest first.
 public final class ControllerService: Service, Sendable {
     private let source: any TaskQueueSource
     private let environment: ControllerEnvironment
+    private let maxConcurrentPolls: Int
     private let synced = Atomic<Bool>(false)
 
     /// Creates the service.
-    public init(source: any TaskQueueSource, environment: ControllerEnvironment) {
+    /// - Parameter maxConcurrentPolls: polls running at once at most (at least 1). A poll holds
+    ///   its slot until its reads and writes finish or time out, so a limit well above the
+    ///   number of TaskQueues on unreachable Redis servers keeps the others on time.
+    public init(source: any TaskQueueSource, environment: ControllerEnvironment, maxConcurrentPolls: Int = 128) {
         self.source = source
         self.environment = environment
+        self.maxConcurrentPolls = max(1, maxConcurrentPolls)
     }
 
     /// Whether the source has reported every TaskQueue that existed at start (`/readyz`).
     public var isSynced: Bool { synced.load(ordering: .relaxed) }
 
+    /// What wakes the scheduling loop.
+    private enum Event: Sendable {
+        case change(TaskQueueChange)
+        case sourceEnded
+        case pollFinished(TaskQueueKey, id: UInt64, next: ContinuousClock.Instant)
+        case wake(UInt64)
+    }
+
     public func run() async throws {
         let environment = self.environment
         let source = self.source
+        let limit = maxConcurrentPolls
         await cancelWhenGracefulShutdown {
-            let (changes, continuation) = AsyncStream.makeStream(of: TaskQueueChange.self)
+            let (events, continuation) = AsyncStream.makeStream(of: Event.self)
             await withDiscardingTaskGroup { group in
                 group.addTask {
                     do {
-                        try await source.run { continuation.yield($0) }
+                        try await source.run { continuation.yield(.change($0)) }
                     } catch is CancellationError {
                     } catch {
                         environment.logger.error("TaskQueue source stopped", metadata: ["error": "\(error)"])
                     }
-                    continuation.finish()
+                    continuation.yield(.sourceEnded)
                 }
-                var handles: [TaskQueueKey: QueueHandle] = [:]
-                for await change in changes {
-                    switch change {
-                    case .upsert(let key, let generation, let target):
+                var pollers: [TaskQueueKey: QueuePoller] = [:]
+                var retiring: [UInt64: QueuePoller] = [:]  // deleted while their poll runs
+                var schedule = PollSchedule<TaskQueueKey, ContinuousClock.Instant>()
+                var running = 0
+                var lastID: UInt64 = 0
+                var alarm = WakeAlarm { continuation.yield(.wake($0)) }
+                defer { alarm.disarm() }
+                loop: for await event in events {
+                    switch event {
+                    case .change(.upsert(let key, let generation, let target)):
                         let spec = QueueHandle.Spec(generation: generation, target: target)
-                        if let handle = handles[key] {
-                            handle.update(spec)
+                        if let poller = pollers[key] {
+                            poller.handle.update(spec)
                         } else {
-                            let handle = QueueHandle(key: key, spec: spec)
-                            handles[key] = handle
+                            lastID += 1
+                            let poller = QueuePoller(
+                                handle: QueueHandle(key: key, spec: spec), id: lastID, configuration: environment.reconciler)
+                            pollers[key] = poller
+                            schedule.schedule(key, at: .now)
                             environment.logger.info("Watching TaskQueue", metadata: ["taskQueue": "\(key)", "generation": "\(generation)"])
-                            group.addTask { await QueueLoop(handle: handle, environment: environment).run() }
                         }
-                    case .synced:
+                    case .change(.synced):
                         self.synced.store(true, ordering: .relaxed)
-                        environment.logger.info("TaskQueues synced", metadata: ["taskQueues": "\(handles.count)"])
-                    case .delete(let key):
-                        if let handle = handles.removeValue(forKey: key) {
+                        environment.logger.info("TaskQueues synced", metadata: ["taskQueues": "\(pollers.count)"])
+                    case .change(.delete(let key)):
+                        if let poller = pollers.removeValue(forKey: key) {
                             environment.logger.info("Forgetting deleted TaskQueue", metadata: ["taskQueue": "\(key)"])
-                            handle.markDeleted()
+                            poller.handle.markDeleted()
+                            // Scheduled means not polling now; a running poll forgets when it finishes.
+                            if schedule.remove(key) { poller.forget(environment) } else { retiring[poller.id] = poller }
                             group.addTask { await environment.scaleTarget.forget(key) }
                         }
+                    case .sourceEnded:
+                        break loop
+                    case .pollFinished(let key, let id, let next):
+                        running -= 1
+                        if let poller = pollers[key], poller.id == id {
+                            schedule.schedule(key, at: next)
+                        } else if let deleted = retiring.removeValue(forKey: id), pollers[key] == nil {
+                            // Deleted while polling (a TaskQueue re-created under the same key keeps its figures).
+                            deleted.forget(environment)
+                        }
+                    case .wake(let id):
+                        alarm.woke(id)
                     }
+                    let now = ContinuousClock.now
+                    while running < limit, let key = schedule.popDue(now: now) {
+                        guard let poller = pollers[key] else { continue }
+                        // A standby (not the leader) reads nothing and writes nothing; it looks again in 1 s.
+                        guard environment.mayWrite() else {
+                            schedule.schedule(key, at: now + .seconds(1))
+                            continue
+                        }
+                        running += 1
+                        group.addTask {
+                            let started = ContinuousClock.now
+                            let wait = await poller.pollOnce(environment)
+                            // The interval runs from poll start to poll start (a slow poll does not stretch it).
+                            let next = max(started + wait, ContinuousClock.now + .milliseconds(10))
+                            continuation.yield(.pollFinished(key, id: poller.id, next: next))
+                        }
+                    }
+                    alarm.arm(at: running < limit ? schedule.nextDue() : nil)
                 }
                 group.cancelAll()
             }

@@ -2,58 +2,49 @@ import BuraqQueue
 import BuraqScaling
 import Logging
 
-/// Polls one TaskQueue until it is deleted or the controller stops: read, decide, scale,
-/// report, sleep.
-struct QueueLoop: Sendable {
+/// One TaskQueue's polls: read, decide, scale, report. ``ControllerService`` calls
+/// ``pollOnce(_:)`` when the TaskQueue falls due and schedules the next poll after the wait it
+/// returns; between polls a TaskQueue is this object (its spec handle and reconciler), not a task.
+/// The environment is passed to each poll rather than stored, so 1,000 TaskQueues do not keep
+/// 1,000 copies of it.
+final class QueuePoller: @unchecked Sendable {
     let handle: QueueHandle
-    let environment: ControllerEnvironment
+    /// Tells this TaskQueue's polls from those of an earlier TaskQueue with the same key.
+    let id: UInt64
+    // Mutable state: touched only by this TaskQueue's poll, and the scheduler starts the next
+    // poll only after the previous one finished (the event it sends orders the two).
+    private var reconciler: Reconciler
+    private var lastQueue: String?
 
-    /// The reconciler between polls; only the loop's current poll touches it.
-    final class State: @unchecked Sendable {
-        var reconciler: Reconciler
-        var lastQueue: String?
-        init(_ reconciler: Reconciler) { self.reconciler = reconciler }
+    init(handle: QueueHandle, id: UInt64, configuration: ReconcilerConfiguration) {
+        self.handle = handle
+        self.id = id
+        self.reconciler = Reconciler(key: handle.key, configuration: configuration)
     }
 
-    func run() async {
-        let state = State(Reconciler(key: handle.key, configuration: environment.reconciler))
-        while !Task.isCancelled && !handle.isDeleted {
-            let started = ContinuousClock.now
-            var wait: Duration = .seconds(1)
-            if environment.mayWrite() {
-                // Each poll runs in a short-lived child task: its async frames are freed when it
-                // ends, so a loop that sleeps holds only its small state (about 5 KB instead of
-                // the poll's peak frame size, per TaskQueue).
-                wait = await withTaskGroup(of: Duration.self) { group in
-                    group.addTask { await self.pollOnce(state) }
-                    return await group.next() ?? .seconds(1)
-                }
-            }
-            // A standby (not the leader) reads nothing and writes nothing.
-            // The interval runs from poll start to poll start (a slow poll does not stretch it).
-            let next = started + wait
-            do { try await Task.sleep(until: max(next, ContinuousClock.now + .milliseconds(10)), clock: .continuous) } catch { break }
-        }
-        if handle.isDeleted { environment.observer.forget(handle.key, queue: state.lastQueue ?? "") }
-    }
-
-    private func pollOnce(_ state: State) async -> Duration {
+    /// One poll; returns the wait from its start to the next poll.
+    func pollOnce(_ environment: ControllerEnvironment) async -> Duration {
         let spec = handle.spec
         switch spec.target {
         case .failure(let error):
             let now = ScalingTime(milliseconds: environment.wallClock.nowMilliseconds())
-            await apply(state.reconciler.reject(generation: spec.generation, error: error, now: now), to: &state.reconciler)
+            let outcome = reconciler.reject(generation: spec.generation, error: error, now: now)
+            await apply(outcome, environment)
             return .seconds(1)
         case .success(let target):
-            state.lastQueue = target.queue
-            return await poll(target, reconciler: &state.reconciler)
+            lastQueue = target.queue
+            return await poll(target, environment)
         }
     }
 
+    /// Drops this TaskQueue's figures from the observer (after it was deleted).
+    func forget(_ environment: ControllerEnvironment) {
+        environment.observer.forget(handle.key, queue: lastQueue ?? "")
+    }
+
     /// One poll; returns the wait before the next.
-    func poll(_ target: QueueTarget, reconciler: inout Reconciler) async -> Duration {
+    private func poll(_ target: QueueTarget, _ env: ControllerEnvironment) async -> Duration {
         let started = ContinuousClock.now
-        let env = environment
         var now = ScalingTime(milliseconds: env.wallClock.nowMilliseconds())
         let settings = reconciler.settingsToWrite(for: target, now: now)
         async let scaleRead = env.scaleTarget.scale(of: target)
@@ -75,7 +66,7 @@ struct QueueLoop: Sendable {
             result = await env.scaleTarget.setReplicas(replicas, for: target, from: current, idleWorkers: idle)
         }
         let outcome = reconciler.finish(scaleResult: result, now: now)
-        await apply(outcome, to: &reconciler)
+        await apply(outcome, env)
 
         var problemsSeen: [ControllerError] = []
         if case .failure(let e) = reading.metrics { problemsSeen.append(e) }
@@ -97,7 +88,7 @@ struct QueueLoop: Sendable {
         return outcome.nextPoll ?? target.pollingInterval
     }
 
-    private func apply(_ outcome: ReconcileOutcome, to reconciler: inout Reconciler) async {
+    private func apply(_ outcome: ReconcileOutcome, _ environment: ControllerEnvironment) async {
         for action in outcome.actions {
             switch action {
             case .log(let line):
