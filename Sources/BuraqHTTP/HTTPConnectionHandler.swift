@@ -69,8 +69,9 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
             head = h
             body = nil
             tooLarge = false
-            // curl and others wait for this before sending a body of more than 1 KiB.
-            if h.headers["expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+            // curl and others wait for this before sending a body of more than 1 KiB. Not while
+            // earlier pipelined requests are unanswered: it would go out before their responses.
+            if answering == nil && queued.isEmpty, let expect = h.headers.first(name: "expect"), expect.lowercased() == "100-continue" {
                 context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(staticString: HTTPWireFormat.continueHead)), promise: nil)
             }
         case .body(let chunk):
