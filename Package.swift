@@ -40,6 +40,7 @@ let package = Package(
         .systemLibrary(name: "CHiredis", providers: [.apt(["libhiredis-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(name: "CMalloc"),  // glibc's <malloc.h> (mallopt)
 
         // Libraries.
         .target(name: "BuraqYAML", dependencies: ["CYAML"]),
@@ -126,7 +127,7 @@ let package = Package(
         .executableTarget(
             name: "buraq-controller",
             dependencies: [
-                "BuraqController", "BuraqKube", "BuraqQueue", "BuraqRedis", "BuraqHTTP",
+                "BuraqController", "BuraqKube", "BuraqQueue", "BuraqRedis", "BuraqHTTP", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -162,7 +163,7 @@ let package = Package(
         // Kubernetes client benchmarks (docs/benchmarks.md, "Kubernetes client").
         .executableTarget(
             name: "buraq-kube-bench",
-            dependencies: ["BuraqKube", "BuraqKubeFake", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["BuraqController", "BuraqKube", "BuraqKubeFake", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // Tests (Swift Testing).

@@ -13,3 +13,4 @@ trap 'kill "$SERVER_PID" 2>/dev/null || true' EXIT
 for _ in $(seq 50); do grep -q Listening /tmp/buraq-bench-apiserver.log 2>/dev/null && break; sleep 0.1; done
 "$B/buraq-kube-bench" scale --server "http://127.0.0.1:$PORT" --count "${COUNT:-5000}"
 "$B/buraq-kube-bench" informer --server "http://127.0.0.1:$PORT" --objects "${OBJECTS:-1000}"
+"$B/buraq-kube-bench" informer --server "http://127.0.0.1:$PORT" --objects "${OBJECTS:-1000}" --controller-view

@@ -15,7 +15,12 @@ for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; slee
 echo "redis-server $(redis-server --version | awk '{print $3}') on port $port (pid $redis_pid)"
 if [ "${1:-}" = "controller" ]; then
   shift
-  .build/release/buraq-controller bench --redis-url "redis://127.0.0.1:$port" "$@"
+  # The controller is measured as its image ships it (images/buraq-controller/Dockerfile, same
+  # flags; hack/deploy-tests checks that they match): Swift runtime linked statically, packed
+  # relative relocations, no exported symbols. Its own scratch path keeps .build/release intact.
+  image_flags=(-c release --static-swift-stdlib -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs -Xlinker --no-export-dynamic)
+  swift build "${image_flags[@]}" --scratch-path .build/image --product buraq-controller >/dev/null
+  .build/image/release/buraq-controller bench --redis-url "redis://127.0.0.1:$port" "$@"
 else
   .build/release/buraq bench --redis-url "redis://127.0.0.1:$port" "$@"
 fi

@@ -25,6 +25,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(help: "Read queue figures from memory instead of Redis (the controller's own cost).")
     var inMemory = false
 
+    @Option(help: "The controller's --max-concurrent-polls.")
+    var maxConcurrentPolls: Int = ControllerService.defaultMaxConcurrentPolls
+
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
@@ -34,6 +37,7 @@ struct BenchCommand: AsyncParsableCommand {
         bench.taskQueues = taskQueues
         bench.loadDuration = .seconds(seconds)
         bench.inMemoryQueues = inMemory
+        bench.maxConcurrentPolls = maxConcurrentPolls
         if runs > 0 {
             let reaction = try await bench.measureReaction().milliseconds
             let median = reaction[reaction.count / 2]

@@ -61,7 +61,7 @@ struct RunCommand: AsyncParsableCommand {
     var workerLogDir: String?
 
     @Option(help: "Polls running at once at most; due polls beyond it wait for a free slot, earliest first.")
-    var maxConcurrentPolls: Int = 128
+    var maxConcurrentPolls: Int = ControllerService.defaultMaxConcurrentPolls
 
     @OptionGroup var logging: LoggingOptions
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BuraqController
 import BuraqKube
 import BuraqKubeFake
 import Foundation
@@ -109,6 +110,7 @@ struct InformerBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "informer", abstract: "Memory of an informer holding TaskQueues.")
     @OptionGroup var options: ServerOptions
     @Option(help: "TaskQueues to create and cache.") var objects = 1000
+    @Flag(help: "Cache only what buraq-controller's TaskQueue informer keeps (identity, generation, spec).") var controllerView = false
 
     func run() async throws {
         try await options.withClient { client in
@@ -132,7 +134,9 @@ struct InformerBench: AsyncParsableCommand {
             // Warm the client and allocator the same way before measuring.
             _ = try await client.list(.taskQueues, namespace: namespace, options: ListOptions(limit: 1))
             let before = residentBytes()
-            let informer = Informer(api: client, resource: .taskQueues, namespace: namespace)
+            let informer = Informer(
+                api: client, resource: .taskQueues, namespace: namespace,
+                transform: controllerView ? KubernetesTaskQueueSource.cachedView : nil)
             let run = Task { try await informer.run() }
             let drain = Task { for await _ in informer.changes {} }
             let started = ContinuousClock.now

@@ -141,4 +141,29 @@ import Testing
         }
         #expect(observer.forgotten.withLock { $0 } == [a.key])
     }
+
+    @Test func aChangedSpecIsPolledAtOnceNotAtTheNextDueTime() async throws {
+        let memory = InMemoryQueueMetricsSource()
+        let metrics = SlowMetrics(memory, delay: .zero)
+        let scale = InMemoryScaleTarget()
+        let source = FedSource()
+        var a = Self.target("a")
+        a.pollingIntervalSeconds = 3600
+        memory.set(QueueStats(length: 30, lag: 30), for: "a")
+        let service = ControllerService(
+            source: source,
+            environment: ControllerEnvironment(metrics: metrics, scaleTarget: scale, status: LoggingStatusSink(logger: Logger(label: "test"))))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await service.run() }
+            source.continuation.yield(.upsert(a.key, generation: 1, .success(a)))
+            try await Self.until { scale.replicas(of: a.key) == 3 }
+            // An hour until the next poll, but the new generation (maxReplicas 2) is acted on now.
+            a.scaling.maxReplicas = 2
+            source.continuation.yield(.upsert(a.key, generation: 2, .success(a)))
+            try await Self.until { scale.replicas(of: a.key) == 2 }
+            group.cancelAll()
+        }
+        #expect(scale.replicas(of: a.key) == 2)
+        #expect(metrics.reads(of: "a") == 2)
+    }
 }

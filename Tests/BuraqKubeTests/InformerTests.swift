@@ -46,6 +46,38 @@ struct InformerTests {
         }
     }
 
+    @Test func transformShapesEveryCachedAndReportedObject() async throws {
+        try await withFakeServer { _, client in
+            _ = try await client.create(.deployments, namespace: "default", object: deployment("a"))
+            // Keep metadata and spec.replicas only.
+            let informer = Informer(
+                api: client, resource: .deployments, namespace: "default",
+                transform: { object in
+                    ["metadata": object["metadata"] ?? .null, "spec": ["replicas": object[path: ["spec", "replicas"]] ?? .null]]
+                })
+            let run = Task { try await informer.run() }
+            defer { run.cancel() }
+            await informer.waitForSync()
+            _ = try await client.create(.deployments, namespace: "default", object: deployment("b"))
+            _ = try await client.patchScale(name: "a", namespace: "default", replicas: 3)
+            _ = try await client.delete(.deployments, namespace: "default", name: "b")
+            #expect(try await eventually { informer.list().map(\.name) == ["a"] && informer.get("default/a")?[path: ["spec", "replicas"]] == 3 })
+            // From the LIST (a) and from the watch (b added and deleted, a updated): all transformed.
+            var seen: [JSONValue] = []
+            for await change in informer.changes {
+                switch change {
+                case .added(let o), .updated(_, let o), .deleted(let o): seen.append(o)
+                }
+                if seen.count == 4 { break }
+            }
+            #expect(seen.map(\.name) == ["a", "b", "a", "b"])
+            for object in seen + informer.list() {
+                #expect(object.objectValue.map { Set($0.keys) } == ["metadata", "spec"])
+                #expect(object["spec"]?.objectValue.map { Set($0.keys) } == ["replicas"])
+            }
+        }
+    }
+
     @Test func droppedWatchResumesFromTheLastVersionWithoutRelisting() async throws {
         try await withFakeServer { server, client in
             let informer = makeInformer(client)

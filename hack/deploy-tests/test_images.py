@@ -89,6 +89,19 @@ def test_multi_stage_release_build_on_a_slim_non_root_runtime(binary):
     assert images[binary] == int(uid)
 
 
+def test_controller_bench_builds_like_the_image():
+    """`hack/bench.sh controller` measures the binary the image ships: same build flags."""
+    (_, build), _ = stages(DOCKERFILES["buraq-controller"])
+    image_line = next(line for line in build if "swift build" in line and "--product" in line)
+    image_flags = image_line.split("swift build", 1)[1].split("&&", 1)[0].replace("\\", " ").split()
+    image_flags = [f for f in image_flags if f not in ("--product", "buraq-controller")]
+    bench = open(os.path.join(ROOT, "hack", "bench.sh")).read()
+    match = re.search(r"image_flags=\(([^)]*)\)", bench)
+    assert match, "hack/bench.sh defines image_flags=(...) for the controller build"
+    assert match.group(1).split() == image_flags
+    assert "pack-relative-relocs" in image_flags and "--static-swift-stdlib" in image_flags
+
+
 def test_runtime_packages_are_known_c_libraries():
     allowed = set(RUNTIME_PACKAGE.values()) | {"ca-certificates"}
     for binary, path in DOCKERFILES.items():

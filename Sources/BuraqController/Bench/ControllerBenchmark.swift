@@ -21,6 +21,8 @@ public struct ControllerBenchmark: Sendable {
     public var logger: Logger
     /// Reads queue figures from memory instead of Redis (to separate the controller's own cost).
     public var inMemoryQueues = false
+    /// The controller's limit on polls running at once.
+    public var maxConcurrentPolls = ControllerService.defaultMaxConcurrentPolls
 
     /// Creates a benchmark.
     public init(redisURL: String, logger: Logger) {
@@ -153,7 +155,8 @@ public struct ControllerBenchmark: Sendable {
         let environment = ControllerEnvironment(
             metrics: source, scaleTarget: InMemoryScaleTarget(), status: LoggingStatusSink(logger: logger),
             observer: counter, logger: logger)
-        let service = ControllerService(source: StaticTaskQueueSource(targets: targets), environment: environment)
+        let service = ControllerService(
+            source: StaticTaskQueueSource(targets: targets), environment: environment, maxConcurrentPolls: maxConcurrentPolls)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await service.run() }
             try await Task.sleep(for: .seconds(3))

@@ -27,7 +27,7 @@ public struct KubernetesTaskQueueSource: TaskQueueSource {
 
     public func run(onChange: @escaping @Sendable (TaskQueueChange) -> Void) async throws {
         let informers = (namespaces.isEmpty ? [nil] : namespaces.map { Optional($0) }).map {
-            Informer(api: api, resource: .taskQueues, namespace: $0, logger: logger)
+            Informer(api: api, resource: .taskQueues, namespace: $0, transform: Self.cachedView, logger: logger)
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for informer in informers {
@@ -46,6 +46,12 @@ public struct KubernetesTaskQueueSource: TaskQueueSource {
             try await group.waitForAll()
         }
     }
+
+    /// What the TaskQueue informer caches: identity, generation and spec, all the controller
+    /// reads. Status, labels, annotations (`kubectl apply` keeps a whole copy of the object in
+    /// one) and managed fields are dropped before caching.
+    public static let cachedView = Informer.keeping(
+        fields: ["apiVersion", "kind", "spec"], metadata: ["uid", "generation", "deletionTimestamp"])
 
     private func handle(
         _ change: ReflectorStateMachine.Change, seen: Seen, onChange: @Sendable (TaskQueueChange) -> Void

@@ -21,11 +21,16 @@ public final class ControllerService: Service, Sendable {
     /// - Parameter maxConcurrentPolls: polls running at once at most (at least 1). A poll holds
     ///   its slot until its reads and writes finish or time out, so a limit well above the
     ///   number of TaskQueues on unreachable Redis servers keeps the others on time.
-    public init(source: any TaskQueueSource, environment: ControllerEnvironment, maxConcurrentPolls: Int = 128) {
+    public init(
+        source: any TaskQueueSource, environment: ControllerEnvironment, maxConcurrentPolls: Int = defaultMaxConcurrentPolls
+    ) {
         self.source = source
         self.environment = environment
         self.maxConcurrentPolls = max(1, maxConcurrentPolls)
     }
+
+    /// The default limit on polls running at once.
+    public static let defaultMaxConcurrentPolls = 64
 
     /// Whether the source has reported every TaskQueue that existed at start (`/readyz`).
     public var isSynced: Bool { synced.load(ordering: .relaxed) }
@@ -66,7 +71,11 @@ public final class ControllerService: Service, Sendable {
                     case .change(.upsert(let key, let generation, let target)):
                         let spec = QueueHandle.Spec(generation: generation, target: target)
                         if let poller = pollers[key] {
+                            let changed = poller.handle.spec.generation != generation
                             poller.handle.update(spec)
+                            // A new spec is acted on at once rather than at the next due time
+                            // (a running poll picks it up on its next round).
+                            if changed, schedule.contains(key) { schedule.schedule(key, at: .now) }
                         } else {
                             lastID += 1
                             let poller = QueuePoller(

@@ -21,19 +21,26 @@ public final class Informer: Service, Sendable {
     private let stream: AsyncStream<ReflectorStateMachine.Change>
     private let continuation: AsyncStream<ReflectorStateMachine.Change>.Continuation
     private let pageSize: Int
+    private let transform: (@Sendable (JSONValue) -> JSONValue)?
     private let syncWaiters = Mutex<[CheckedContinuation<Void, Never>]?>([])
 
     /// Changes to the cache, in order (one consumer).
     public var changes: AsyncStream<ReflectorStateMachine.Change> { stream }
 
+    /// - Parameter transform: applied to every listed and watched object before it is cached or
+    ///   reported (client-go's `SetTransform`). A controller that reads a few fields drops the
+    ///   rest here, so the cache holds only what it needs. It must keep `metadata.name`,
+    ///   `metadata.namespace` and `metadata.resourceVersion`.
     public init(api: any KubernetesAPI, resource: GroupVersionResource, namespace: String?, labelSelector: String? = nil,
                 pageSize: Int = 500, clock: any KubeClock = SystemKubeClock(),
-                machine: ReflectorStateMachine = ReflectorStateMachine(), logger: Logger = Logger(label: "buraq.informer")) {
+                machine: ReflectorStateMachine = ReflectorStateMachine(),
+                transform: (@Sendable (JSONValue) -> JSONValue)? = nil, logger: Logger = Logger(label: "buraq.informer")) {
         self.api = api
         self.resource = resource
         self.namespace = namespace
         self.labelSelector = labelSelector
         self.pageSize = pageSize
+        self.transform = transform
         self.clock = clock
         self.machine = Mutex(machine)
         self.logger = logger
@@ -92,8 +99,9 @@ public final class Informer: Service, Sendable {
             switch action {
             case .list(let rv):
                 do {
-                    let list = try await api.listAll(resource, namespace: namespace, options: ListOptions(
+                    var list = try await api.listAll(resource, namespace: namespace, options: ListOptions(
                         labelSelector: labelSelector, limit: rv == "0" ? nil : pageSize, resourceVersion: rv))
+                    if let transform { list.items = list.items.map(transform) }
                     let (changes, next) = machine.withLock { $0.listSucceeded(list) }
                     logger.debug("Listed objects", metadata: [
                         "resource": "\(resource)", "count": "\(list.items.count)", "resourceVersion": "\(list.resourceVersion)",
@@ -119,7 +127,9 @@ public final class Informer: Service, Sendable {
         do {
             let events = try await api.watch(resource, namespace: namespace, options: WatchOptions(
                 labelSelector: labelSelector, resourceVersion: rv, allowWatchBookmarks: true, timeoutSeconds: timeoutSeconds))
-            for try await event in events {
+            for try await received in events {
+                var event = received
+                if let transform, [.added, .modified, .deleted].contains(event.type) { event.object = transform(event.object) }
                 let (changes, next) = machine.withLock { $0.watchEvent(event) }
                 emit(changes)
                 if let next {
@@ -151,3 +161,21 @@ extension Informer {
         for await change in changes { await queue.add(change.object.objectKey) }
     }
 }
+
+extension Informer {
+    /// A transform for ``init(api:resource:namespace:labelSelector:pageSize:clock:machine:transform:logger:)``
+    /// that keeps only the named top-level fields and the named `metadata` fields of each object
+    /// (`name`, `namespace` and `resourceVersion` are always kept).
+    public static func keeping(fields: [String], metadata: [String]) -> @Sendable (JSONValue) -> JSONValue {
+        let metadataFields = Set(metadata).union(["name", "namespace", "resourceVersion"])
+        return { object in
+            var kept: [String: JSONValue] = [:]
+            for field in fields { if let value = object[field] { kept[field] = value } }
+            var meta: [String: JSONValue] = [:]
+            for field in metadataFields { if let value = object[path: ["metadata", field]] { meta[field] = value } }
+            kept["metadata"] = .object(meta)
+            return .object(kept)
+        }
+    }
+}
+
