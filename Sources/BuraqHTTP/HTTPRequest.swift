@@ -28,17 +28,19 @@ public struct HTTPRequest: Sendable {
 
     /// Builds a request from a request target such as `/tasks?queue=a&n=2`.
     public init(method: String, target: String, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
-        let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
-        let rawPath = parts.first.map(String.init) ?? "/"
+        // Bytes, not characters: no grapheme breaking for an ASCII request target.
+        let question = target.utf8.firstIndex(of: UInt8(ascii: "?"))
+        let rawPath = target[..<(question ?? target.endIndex)]
         var items: [(name: String, value: String)] = []
-        if parts.count > 1 {
-            for pair in parts[1].split(separator: "&") where !pair.isEmpty {
+        if let question {
+            for pair in target[target.index(after: question)...].split(separator: "&") where !pair.isEmpty {
                 let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
                 items.append((Self.decode(kv[0], plus: true), kv.count > 1 ? Self.decode(kv[1], plus: true) : ""))
             }
         }
-        self.init(method: method.uppercased(), path: Self.decode(Substring(rawPath), plus: false), queryItems: items,
-                  headers: headers, body: body)
+        // Methods arrive in upper case: no new string for them.
+        let upper = method.utf8.contains { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") } ? method.uppercased() : method
+        self.init(method: upper, path: Self.decode(rawPath, plus: false), queryItems: items, headers: headers, body: body)
     }
 
     /// The value of path parameter `name` (see ``HTTPRouter``), or an empty string.

@@ -6,16 +6,20 @@ import ServiceLifecycle
 import Synchronization
 
 /// A small HTTP/1.1 server on SwiftNIO, run as a `Service`: every request is read whole and
-/// passed to one ``HTTPHandler`` (usually an ``HTTPRouter``).
+/// passed to one ``HTTPHandler`` or to an ``HTTPRouter``.
 ///
+/// Requests are read and answered on NIO's event loops (``HTTPConnectionHandler``); async
+/// handlers run in a Swift task, direct ones (``HTTPDirectHandler``) on the event loop itself.
 /// Keep-alive and pipelined requests are supported; connections idle longer than
 /// ``Configuration/idleTimeout`` are closed, bodies over ``Configuration/maxBodyBytes`` get 413.
-/// On graceful shutdown it stops accepting, then closes open connections.
+/// On graceful shutdown (or cancellation) it stops accepting, closes idle connections, lets
+/// requests in progress finish (their responses say `Connection: close`), cancels streamed
+/// responses, and returns once every connection has closed.
 ///
 /// ```swift
 /// var router = HTTPRouter()
 /// router.get("/healthz") { _ in .text("ok\n") }
-/// let server = HTTPServer(configuration: .init(host: "0.0.0.0", port: 2112), handler: router.handler)
+/// let server = HTTPServer(configuration: .init(host: "0.0.0.0", port: 2112), router: router)
 /// try await ServiceGroup(services: [server], gracefulShutdownSignals: [.sigterm], logger: logger).run()
 /// ```
 public final class HTTPServer: Service, Sendable {
@@ -29,20 +33,25 @@ public final class HTTPServer: Service, Sendable {
         public var maxBodyBytes: Int
         /// A connection without a request for this long is closed.
         public var idleTimeout: Duration
+        /// On shutdown, a request still unanswered after this long has its connection closed.
+        public var shutdownGracePeriod: Duration
 
-        public init(host: String = "0.0.0.0", port: Int, maxBodyBytes: Int = 1 << 20, idleTimeout: Duration = .seconds(60)) {
+        public init(host: String = "0.0.0.0", port: Int, maxBodyBytes: Int = 1 << 20, idleTimeout: Duration = .seconds(60),
+                    shutdownGracePeriod: Duration = .seconds(10)) {
             self.host = host
             self.port = port
             self.maxBodyBytes = maxBodyBytes
             self.idleTimeout = idleTimeout
+            self.shutdownGracePeriod = shutdownGracePeriod
         }
     }
 
     public let configuration: Configuration
-    private let handler: HTTPHandler
+    private let dispatch: HTTPDirectHandler
     private let logger: Logger
     private let group: any EventLoopGroup
     private let listening = Mutex<ListeningState>(.init())
+    private let connections = HTTPConnectionSet()
 
     private struct ListeningState {
         var port: Int?
@@ -50,11 +59,27 @@ public final class HTTPServer: Service, Sendable {
         var waiters: [CheckedContinuation<Int, any Error>] = []
     }
 
+    /// A server answering every request with `handler`, each in a Swift task.
     /// - Parameter group: the event loops; defaults to NIO's shared singleton group.
+    public convenience init(configuration: Configuration, logger: Logger = Logger(label: "buraq.http"),
+                            group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, handler: @escaping HTTPHandler) {
+        self.init(configuration: configuration, logger: logger, group: group, dispatch: { request, respond in
+            Task { respond(await handler(request)) }
+        })
+    }
+
+    /// A server answering with `router`: its direct routes on the event loop, the others in a Swift task.
+    /// - Parameter group: the event loops; defaults to NIO's shared singleton group.
+    public convenience init(configuration: Configuration, logger: Logger = Logger(label: "buraq.http"),
+                            group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, router: HTTPRouter) {
+        self.init(configuration: configuration, logger: logger, group: group, dispatch: router.respond(to:with:))
+    }
+
+    /// A server passing every request to `dispatch` on the connection's event loop.
     public init(configuration: Configuration, logger: Logger = Logger(label: "buraq.http"),
-                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, handler: @escaping HTTPHandler) {
+                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, dispatch: @escaping HTTPDirectHandler) {
         self.configuration = configuration
-        self.handler = handler
+        self.dispatch = dispatch
         self.logger = logger
         self.group = group
     }
@@ -74,44 +99,53 @@ public final class HTTPServer: Service, Sendable {
     }
 
     public func run() async throws {
-        let idle = TimeAmount.nanoseconds(configuration.idleTimeout.components.seconds * 1_000_000_000
-            + configuration.idleTimeout.components.attoseconds / 1_000_000_000)
-        let server: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>
+        let idle = Self.timeAmount(configuration.idleTimeout)
+        let connections = self.connections
+        let maxBodyBytes = configuration.maxBodyBytes
+        let logger = self.logger
+        let dispatch = self.dispatch
+        let server: any Channel
         do {
             server = try await ServerBootstrap(group: group)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .serverChannelOption(.backlog, value: 256)
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-                .bind(host: configuration.host, port: configuration.port) { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idle))
-                        try channel.pipeline.syncOperations.addHandler(IdleConnectionCloser())
-                        try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                        return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: channel)
+                .childChannelInitializer { channel in
+                    guard connections.add(channel) else { return channel.close() }
+                    return channel.eventLoop.makeCompletedFuture {
+                        let pipeline = channel.pipeline.syncOperations
+                        try pipeline.addHandler(IdleStateHandler(readTimeout: idle))
+                        try pipeline.addHandler(IdleConnectionCloser())
+                        try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
+                        try pipeline.addHandler(HTTPConnectionHandler(maxBodyBytes: maxBodyBytes, logger: logger, dispatch: dispatch))
                     }
                 }
+                .bind(host: configuration.host, port: configuration.port).get()
         } catch {
             publish(.failure(error))
             logger.error("Cannot listen for HTTP", metadata: ["host": "\(configuration.host)", "port": "\(configuration.port)", "error": "\(error)"])
             throw error
         }
-        let port = server.channel.localAddress?.port ?? configuration.port
+        let port = server.localAddress?.port ?? configuration.port
         publish(.success(port))
         logger.info("Listening for HTTP", metadata: ["host": "\(configuration.host)", "port": "\(port)"])
-        try await withGracefulShutdownHandler {
-            try await withThrowingDiscardingTaskGroup { connections in
-                try await server.executeThenClose { inbound in
-                    for try await connection in inbound {
-                        connections.addTask { await self.serve(connection) }
-                    }
-                }
-                // Stopped accepting: close keep-alive connections too.
-                connections.cancelAll()
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                try? await server.closeFuture.get()
+            } onGracefulShutdown: {
+                server.close(promise: nil)
             }
-        } onGracefulShutdown: {
-            server.channel.close(promise: nil)
+        } onCancel: {
+            server.close(promise: nil)
         }
-        logger.info("Stopped listening for HTTP", metadata: ["port": "\(port)"])
+        // Stopped accepting: end keep-alive connections too.
+        let open = connections.shutDown(gracePeriod: Self.timeAmount(configuration.shutdownGracePeriod))
+        await connections.waitUntilEmpty()
+        logger.info("Stopped listening for HTTP", metadata: ["port": "\(port)", "connectionsClosed": "\(open)"])
+    }
+
+    private static func timeAmount(_ duration: Duration) -> TimeAmount {
+        .nanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
     }
 
     private func publish(_ result: Result<Int, any Error>) {
@@ -124,84 +158,6 @@ public final class HTTPServer: Service, Sendable {
             return s.waiters
         }
         for waiter in waiters { waiter.resume(with: result) }
-    }
-
-    private func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async {
-        let remoteAddress = connection.channel.remoteAddress?.ipAddress
-        do {
-            try await connection.executeThenClose { inbound, outbound in
-                var head: HTTPRequestHead?
-                var body: [UInt8] = []
-                var tooLarge = false
-                for try await part in inbound {
-                    switch part {
-                    case .head(let h):
-                        head = h
-                        body = []
-                        tooLarge = false
-                        // curl and others wait for this before sending a body of more than 1 KiB.
-                        if h.headers["expect"].contains(where: { $0.lowercased() == "100-continue" }) {
-                            try await outbound.write(.head(HTTPResponseHead(version: h.version, status: .continue)))
-                        }
-                    case .body(let chunk):
-                        if body.count + chunk.readableBytes > configuration.maxBodyBytes {
-                            tooLarge = true
-                        } else {
-                            body.append(contentsOf: chunk.readableBytesView)
-                        }
-                    case .end:
-                        guard let h = head else { continue }
-                        head = nil
-                        var request = HTTPRequest(method: h.method.rawValue, target: h.uri,
-                                                  headers: h.headers.map { (name: $0.name, value: $0.value) }, body: body)
-                        request.remoteAddress = remoteAddress
-                        let response = tooLarge
-                            ? HTTPResponse.text("Request body over \(configuration.maxBodyBytes) bytes\n", status: 413)
-                            : await handler(request)
-                        // A stream without chunked encoding (HTTP/1.0) ends by closing the connection.
-                        let streamCloses = response.stream != nil && !(h.version.major == 1 && h.version.minor >= 1)
-                        let keepAlive = h.isKeepAlive && !tooLarge && !streamCloses && !Task.isCancelled
-                        try await write(response, for: h, keepAlive: keepAlive, to: outbound)
-                        if !keepAlive { return }
-                    }
-                }
-            }
-        } catch {
-            logger.debug("HTTP connection ended with an error", metadata: ["error": "\(error)"])
-        }
-    }
-
-    private func write(_ response: HTTPResponse, for request: HTTPRequestHead, keepAlive: Bool,
-                       to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>) async throws {
-        var headers = HTTPHeaders()
-        for (name, value) in response.headers where name.lowercased() != "content-length" && name.lowercased() != "connection" {
-            headers.add(name: name, value: value)
-        }
-        let streamer = request.method == .HEAD ? nil : response.stream
-        if streamer == nil {
-            headers.replaceOrAdd(name: "Content-Length", value: "\(response.body.count)")
-        }
-        headers.replaceOrAdd(name: "Connection", value: keepAlive ? "keep-alive" : "close")
-        let head = HTTPResponseHead(version: request.version, status: HTTPResponseStatus(statusCode: response.status), headers: headers)
-        guard let streamer else {
-            // One write for the whole response: one hop to the event loop, one flush.
-            var parts: [HTTPServerResponsePart] = [.head(head)]
-            if request.method != .HEAD && !response.body.isEmpty { parts.append(.body(.byteBuffer(ByteBuffer(bytes: response.body)))) }
-            parts.append(.end(nil))
-            try await outbound.write(contentsOf: parts)
-            return
-        }
-        try await outbound.write(.head(head))
-        // NIO's encoder frames the body with chunked transfer encoding (HTTP/1.1).
-        do {
-            try await streamer(HTTPBodyWriter { bytes in
-                try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: bytes))))
-            })
-        } catch {
-            logger.debug("HTTP stream ended", metadata: ["path": "\(request.uri)", "error": "\(error)"])
-            if Task.isCancelled { throw error }
-        }
-        try await outbound.write(.end(nil))
     }
 }
 

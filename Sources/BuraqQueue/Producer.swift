@@ -72,6 +72,46 @@ public struct Producer: Sendable {
         return results
     }
 
+    /// Like ``submit(_:)`` for tasks that need no script (no delay, no idempotency key) and fit in
+    /// one round trip, without a task: `completion` runs on the Redis client's thread. Returns
+    /// false, calling nothing, when a request needs a script or there are more than
+    /// ``maxPipeline``: use ``submit(_:)`` for those.
+    public func submit(_ requests: [TaskRequest], completion: @escaping @Sendable (Result<[EnqueueResult], QueueError>) -> Void) -> Bool {
+        let now = clock.nowMilliseconds()
+        guard requests.count <= maxPipeline,
+              requests.allSatisfy({ Self.script(for: $0, due: Self.dueTime(of: $0.schedule, now: now)) == nil }) else { return false }
+        var pipeline = EncodedPipeline(reservingCapacity: Self.estimatedSize(requests[...]))
+        var results: [EnqueueResult] = []
+        results.reserveCapacity(requests.count)
+        do throws(QueueError) {
+            for request in requests {
+                let id = request.id ?? TaskID.generate()
+                try Self.validate(request, id: id)
+                results.append(EnqueueResult(id: id, isDuplicate: false))
+                let task = BuraqTask(id: id, type: request.type, payload: request.payload, attempt: 0, enqueuedAt: now,
+                                     headers: request.headers, deadline: request.deadline, priority: request.priority)
+                append(task, request: request, due: nil, script: nil, sha: "", to: &pipeline)
+            }
+        } catch {
+            completion(.failure(error))
+            return true
+        }
+        let keys = self.keys
+        let accepted = results
+        redis.pipeline(pipeline) { reply in
+            switch reply {
+            case .failure(let error): completion(.failure(QueueError(error, key: keys.stream)))
+            case .success(let replies):
+                if let message = replies.lazy.compactMap(\.errorMessage).first {
+                    completion(.failure(QueueError(RedisError(code: .server, message: message, context: ["command": "XADD"]), key: keys.stream)))
+                } else {
+                    completion(.success(accepted))
+                }
+            }
+        }
+        return true
+    }
+
     /// One round trip's worth of commands, and which of them run a script (for NOSCRIPT resends
     /// and for reading idempotent replies): position in the pipeline → (script, request index).
     private struct Chunk {

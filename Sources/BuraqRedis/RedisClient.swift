@@ -57,6 +57,22 @@ public final class RedisClient: Sendable {
         }
     }
 
+    /// Like ``pipeline(_:timeout:)-(EncodedPipeline,_)`` but without a task: `completion` runs on
+    /// the connection's thread once the replies are in (or at once when the client is closed).
+    /// For callers that are not async and want no hop through the cooperative pool; keep
+    /// `completion` short, the connection serves nothing else meanwhile.
+    public func pipeline(_ encoded: EncodedPipeline, timeout: Duration? = nil,
+                         completion: @escaping @Sendable (Result<[RESPValue], RedisError>) -> Void) {
+        precondition(encoded.isComplete, "the last command of the pipeline is missing arguments")
+        if encoded.count == 0 { return completion(.success([])) }
+        let accepted = pool.submit { connection in
+            completion(Result { () throws(RedisError) in
+                try connection.execute(encoded: encoded.bytes, count: encoded.count, commandName: encoded.firstCommandName, timeout: timeout)
+            })
+        }
+        if !accepted { completion(.failure(RedisError(code: .closed, message: "The Redis client is closed"))) }
+    }
+
     /// Sends one command and turns its reply into a `T` with `decode`, on the connection's thread
     /// and straight from hiredis' parse (no ``RESPValue`` tree): for hot replies such as
     /// `XREADGROUP` batches. An error reply throws a ``RedisError`` with code `.server` and

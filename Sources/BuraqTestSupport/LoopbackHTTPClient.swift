@@ -63,6 +63,27 @@ public final class LoopbackHTTPClient: @unchecked Sendable {
         }
     }
 
+    /// Sends `text` as it is (a hand-made request, well-formed or not) and reads one reply.
+    public func raw(_ text: String) async throws -> HTTPReply {
+        try await onThread {
+            try self.lock.withLock {
+                try self.sendAll(Array(text.utf8))
+                return try self.readReply(headOnly: false)
+            }
+        }
+    }
+
+    /// Sends `targets` as pipelined GETs in one write, then reads their replies in order.
+    public func pipelined(_ targets: [String]) async throws -> [HTTPReply] {
+        try await onThread {
+            try self.lock.withLock {
+                let text = targets.map { "GET \($0) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" }.joined()
+                try self.sendAll(Array(text.utf8))
+                return try targets.map { _ in try self.readReply(headOnly: false) }
+            }
+        }
+    }
+
     /// Sends a GET and returns everything read (head and raw body, chunk framing included) once
     /// `done` is true of it; for streamed replies such as Server-Sent Events. The connection
     /// serves no further requests.

@@ -2,6 +2,7 @@ import BuraqHTTP
 import BuraqTestSupport
 import Foundation
 import Logging
+import Synchronization
 import ServiceLifecycle
 import Testing
 
@@ -120,6 +121,79 @@ import Testing
             #expect(text.lowercased().contains("transfer-encoding: chunked"))
             #expect(text.contains("data: 0\n\n") && text.contains("data: 2\n\n"))
             #expect(try await LoopbackHTTPClient.get(port: port, "/items/42").text == "item 42 from 127.0.0.1")
+        }
+    }
+
+    @Test func directRoutesAnswerFromAnyThreadAndPipelinedRepliesKeepTheirOrder() async throws {
+        var router = HTTPRouter()
+        router.add("GET", "/later/{n}", direct: { request, respond in
+            let n = request.parameter("n")
+            Thread { respond(.text("later \(n)")) }.start()
+        })
+        router.add("GET", "/now", direct: { _, respond in respond(.text("now")) })
+        router.get("/async") { _ in .text("async") }
+        try await withServer(router) { port in
+            let client = try LoopbackHTTPClient(port: port)
+            let replies = try await client.pipelined(["/later/1", "/now", "/async", "/later/2", "/missing"])
+            #expect(replies.map(\.text) == ["later 1", "now", "async", "later 2", "Not found: /missing\n"])
+            #expect(replies.allSatisfy { $0.headers["connection"] == "keep-alive" })
+            #expect(String(decoding: await router.handle(HTTPRequest(method: "GET", target: "/later/3")).body, as: UTF8.self) == "later 3")
+        }
+    }
+
+    @Test func deepPipelinesMalformedRequestsHTTP10AndUnsafeHeaders() async throws {
+        var router = echoRouter
+        router.get("/n/{n}") { .text($0.parameter("n")) }
+        router.get("/empty") { _ in HTTPResponse(status: 204, headers: [("X-Ok", "1")]) }
+        router.get("/unsafe") { _ in HTTPResponse(status: 200, headers: [("X-Bad", "a\r\nSet-Cookie: x=1"), ("Bad Name", "v"), ("X-Good", "g")]) }
+        try await withServer(router) { port in
+            // More pipelined requests than the handler queues before it stops reading.
+            let many = try await LoopbackHTTPClient(port: port).pipelined((0..<40).map { "/n/\($0)" })
+            #expect(many.map(\.text) == (0..<40).map { "\($0)" })
+
+            let bad = try await LoopbackHTTPClient(port: port).raw("GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n")
+            #expect(bad.status == 400 && bad.headers["connection"] == "close")
+
+            let old = try await LoopbackHTTPClient(port: port).raw("GET /healthz HTTP/1.0\r\n\r\n")
+            #expect(old.status == 200 && old.text == "ok\n" && old.headers["connection"] == "close")
+            let kept = try LoopbackHTTPClient(port: port)
+            #expect(try await kept.raw("GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").headers["connection"] == "keep-alive")
+            #expect(try await kept.raw("GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").status == 200)
+
+            let client = try LoopbackHTTPClient(port: port)
+            let empty = try await client.request("GET", "/empty")
+            #expect(empty.status == 204 && empty.headers["content-length"] == nil && empty.headers["x-ok"] == "1")
+            let unsafe = try await client.request("GET", "/unsafe")
+            #expect(unsafe.status == 200 && unsafe.headers["x-good"] == "g")
+            #expect(unsafe.headers["x-bad"] == nil && unsafe.headers["set-cookie"] == nil && unsafe.headers["bad name"] == nil)
+        }
+    }
+
+    @Test func shutdownLetsARequestInProgressFinishAndCancelsStreams() async throws {
+        let held = Mutex<HTTPResponder?>(nil)
+        var router = HTTPRouter()
+        router.add("GET", "/hold", direct: { _, respond in held.withLock { $0 = respond } })
+        router.get("/forever") { _ in
+            .streaming { writer in
+                while true {
+                    try await writer.write("tick\n")
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+            }
+        }
+        let server = HTTPServer(configuration: .init(host: "127.0.0.1", port: 0), router: router)
+        let group = ServiceGroup(services: [server], logger: Logger(label: "test"))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            let port = try await server.listeningPort()
+            _ = try await LoopbackHTTPClient(port: port).readStream("/forever") { $0.contains("tick") }
+            let client = try LoopbackHTTPClient(port: port)
+            async let reply = client.request("GET", "/hold")
+            while held.withLock({ $0 == nil }) { try await Task.sleep(for: .milliseconds(5)) }
+            await group.triggerGracefulShutdown()
+            held.withLock { $0?(.text("done")) }
+            #expect(try await reply.text == "done")
+            try await tasks.waitForAll()  // the stream was cancelled, the held request answered
         }
     }
 

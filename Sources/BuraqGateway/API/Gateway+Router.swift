@@ -5,8 +5,8 @@ extension Gateway {
     /// Every route of the gateway (docs/openapi.yaml describes each; a test checks both agree).
     public var router: HTTPRouter {
         var router = HTTPRouter()
-        router.post("/v1/queues/{queue}/tasks", measured("/v1/queues/{queue}/tasks") { await self.enqueue($0, batch: false) })
-        router.post("/v1/queues/{queue}/tasks:batch", measured("/v1/queues/{queue}/tasks:batch") { await self.enqueue($0, batch: true) })
+        router.add("POST", "/v1/queues/{queue}/tasks", direct: measured("/v1/queues/{queue}/tasks") { self.enqueue($0, batch: false, respond: $1) })
+        router.add("POST", "/v1/queues/{queue}/tasks:batch", direct: measured("/v1/queues/{queue}/tasks:batch") { self.enqueue($0, batch: true, respond: $1) })
         router.get("/v1/queues", measured("/v1/queues") { await self.listQueues($0) })
         router.get("/v1/queues/{queue}", measured("/v1/queues/{queue}") { await self.showQueue($0) })
         router.get("/v1/queues/{queue}/dlq", measured("/v1/queues/{queue}/dlq") { await self.listDeadLetters($0) })

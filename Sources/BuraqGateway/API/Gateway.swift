@@ -57,7 +57,7 @@ public final class Gateway: Sendable {
         let group: any EventLoopGroup = configuration.eventLoopThreads.map { MultiThreadedEventLoopGroup(numberOfThreads: $0) }
             ?? MultiThreadedEventLoopGroup.singleton
         return HTTPServer(configuration: .init(host: configuration.host, port: configuration.port, maxBodyBytes: configuration.maxBodyBytes),
-                          logger: logger, group: group, handler: router.handler)
+                          logger: logger, group: group, router: router)
     }
 
     /// Closes the Redis clients (after the services stopped).
@@ -68,14 +68,25 @@ public final class Gateway: Sendable {
 
     /// Wraps a handler with metrics for `route`.
     func measured(_ route: String, _ handler: @escaping HTTPHandler) -> HTTPHandler {
-        let metrics = self.metrics
+        let metrics = self.metrics.route(route)
         return { request in
             let start = ContinuousClock.now
             let response = await handler(request)
-            let elapsed = ContinuousClock.now - start
-            metrics.request(route: route, method: request.method, status: response.status,
-                            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            metrics.record(method: request.method, status: response.status, since: start)
             return response
+        }
+    }
+
+    /// Wraps a direct handler with metrics for `route`.
+    func measured(_ route: String, _ handler: @escaping HTTPDirectHandler) -> HTTPDirectHandler {
+        let metrics = self.metrics.route(route)
+        return { request, respond in
+            let start = ContinuousClock.now
+            let method = request.method
+            handler(request, respond.map { response in
+                metrics.record(method: method, status: response.status, since: start)
+                return response
+            })
         }
     }
 

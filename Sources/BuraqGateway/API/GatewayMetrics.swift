@@ -13,7 +13,6 @@ public final class GatewayMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     /// Metrics already made, by name and labels: the registry's own lookup builds names each call.
     private let counters = Mutex<[String: Counter]>([:])
-    private let histograms = Mutex<[String: DurationHistogram]>([:])
     static let buckets: [Duration] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
         .map { Duration.nanoseconds(Int64($0 * 1e9)) }
 
@@ -21,17 +20,11 @@ public final class GatewayMetrics: Sendable {
         self.registry = registry
     }
 
-    func request(route: String, method: String, status: Int, seconds: Double) {
-        counter("r|\(route)|\(method)|\(status)") {
-            registry.makeCounter(descriptor: Self.requests, labels: [("route", route), ("method", method), ("status", "\(status)")])
-        }.increment()
-        let histogram = histograms.withLock { table in
-            if let known = table[route] { return known }
-            let made = registry.makeDurationHistogram(descriptor: Self.duration, labels: [("route", route)], buckets: Self.buckets)
-            table[route] = made
-            return made
+    /// The request metrics of `route`, made once per route (see ``RouteMetrics``).
+    func route(_ route: String) -> RouteMetrics {
+        RouteMetrics(histogram: registry.makeDurationHistogram(descriptor: Self.duration, labels: [("route", route)], buckets: Self.buckets)) { method, status in
+            self.registry.makeCounter(descriptor: Self.requests, labels: [("route", route), ("method", method), ("status", "\(status)")])
         }
-        histogram.recordNanoseconds(Int64(seconds * 1e9))
     }
 
     func accepted(queue: String, count: Int) {
@@ -61,4 +54,36 @@ public final class GatewayMetrics: Sendable {
                                                             helpText: "Tasks enqueued through the gateway (duplicates not counted).") }
     private static var rejectedTasks: MetricNameDescriptor { MetricNameDescriptor(namespace: "buraq_gateway", metricName: "tasks_rejected", unitName: "total",
                                                             helpText: "Tasks refused: invalid, rateLimited, backlogFull or redis.") }
+}
+
+/// The request metrics of one route, with its counters kept by method and status, so that a
+/// request costs no label strings or registry lookups.
+final class RouteMetrics: Sendable {
+    private struct Key: Hashable {
+        var method: String
+        var status: Int
+    }
+
+    private let histogram: DurationHistogram
+    private let makeCounter: @Sendable (String, Int) -> Counter
+    private let counters = Mutex<[Key: Counter]>([:])
+
+    init(histogram: DurationHistogram, makeCounter: @escaping @Sendable (String, Int) -> Counter) {
+        self.histogram = histogram
+        self.makeCounter = makeCounter
+    }
+
+    /// Counts a request answered with `status` and records the time since `start`.
+    func record(method: String, status: Int, since start: ContinuousClock.Instant) {
+        let elapsed = ContinuousClock.now - start
+        let key = Key(method: method, status: status)
+        let counter = counters.withLock { table in
+            if let known = table[key] { return known }
+            let made = makeCounter(method, status)
+            table[key] = made
+            return made
+        }
+        counter.increment()
+        histogram.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+    }
 }

@@ -6,9 +6,11 @@ import Synchronization
 ///
 /// A request's tasks join a per-queue waiting list. While fewer than ``maxInFlight`` flushes
 /// run, one starts at once (no added latency when idle); under load, what arrives during a
-/// flush goes out together in the next one, through ``Producer/submit(_:)`` as one pipeline.
-/// If a combined flush fails, its requests are retried one by one so one bad request cannot
-/// fail the others.
+/// flush goes out together in the next one, as one pipeline. Plain tasks (no delay, no
+/// idempotency key) go through ``Producer/submit(_:completion:)``: the flush, its completions and
+/// the next flush run on the Redis client's thread, with no task on the cooperative pool; other
+/// batches through the async ``Producer/submit(_:)``. If a combined flush fails, its requests
+/// are retried one by one so one bad request cannot fail the others.
 public final class EnqueueCoalescer: Sendable {
     /// Flushes running at once (match the Redis client's pool size).
     public let maxInFlight: Int
@@ -18,9 +20,12 @@ public final class EnqueueCoalescer: Sendable {
     private let clock: any WallClock
     private let state = Mutex(State())
 
+    /// Called once with a request's results, on the thread that ran the flush.
+    public typealias Completion = @Sendable (Result<[EnqueueResult], QueueError>) -> Void
+
     private struct Waiter {
         var requests: [TaskRequest]
-        var continuation: CheckedContinuation<Result<[EnqueueResult], QueueError>, Never>
+        var complete: Completion
     }
 
     private struct State {
@@ -38,38 +43,74 @@ public final class EnqueueCoalescer: Sendable {
     /// Enqueues `requests` on `queue`; results in order.
     public func submit(_ requests: [TaskRequest], queue: String) async throws(QueueError) -> [EnqueueResult] {
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<[EnqueueResult], QueueError>, Never>) in
-            let start = state.withLock { s -> Bool in
-                s.waiting[queue, default: []].append(Waiter(requests: requests, continuation: continuation))
-                guard s.inFlight < maxInFlight else { return false }
-                s.inFlight += 1
-                return true
-            }
-            if start { Task { await self.drain() } }
+            submit(requests, queue: queue) { continuation.resume(returning: $0) }
         }
         return try result.get()
     }
 
-    /// Flushes waiting requests until none is left.
-    private func drain() async {
-        while let (queue, waiters) = next() {
-            let all = waiters.count == 1 ? waiters[0].requests : waiters.flatMap(\.requests)
-            do {
-                let results = try await flush(all, queue: queue)
-                var offset = 0
-                for waiter in waiters {
-                    waiter.continuation.resume(returning: .success(Array(results[offset..<offset + waiter.requests.count])))
-                    offset += waiter.requests.count
+    /// Enqueues `requests` on `queue` and calls `complete` with the results in order, without
+    /// waiting: for callers that are not async (an HTTP event loop).
+    public func submit(_ requests: [TaskRequest], queue: String, complete: @escaping Completion) {
+        let start = state.withLock { s -> Bool in
+            s.waiting[queue, default: []].append(Waiter(requests: requests, complete: complete))
+            guard s.inFlight < maxInFlight else { return false }
+            s.inFlight += 1
+            return true
+        }
+        if start { flushNext() }
+    }
+
+    /// Sends the next batch, if any. A plain batch's completion delivers the results and calls
+    /// this again (on the Redis client's thread); other batches run in a task that does the same.
+    private func flushNext() {
+        guard let (queue, waiters) = next() else { return }
+        let all = waiters.count == 1 ? waiters[0].requests : waiters.flatMap(\.requests)
+        let producer: Producer
+        do { producer = try Producer(redis: redis, queue: queue, clock: clock) } catch {
+            for waiter in waiters { waiter.complete(.failure(error)) }
+            return flushNext()
+        }
+        let sent = producer.submit(all) { result in
+            switch result {
+            case .success(let results):
+                Self.deliver(results, to: waiters)
+                self.flushNext()
+            case .failure(let error) where waiters.count == 1:
+                waiters[0].complete(.failure(error))
+                self.flushNext()
+            case .failure:
+                Task {
+                    await self.retryOneByOne(waiters, queue: queue)
+                    self.flushNext()
                 }
-            } catch {
-                if waiters.count == 1 {
-                    waiters[0].continuation.resume(returning: .failure(error))
-                    continue
+            }
+        }
+        if !sent {
+            Task {
+                do throws(QueueError) {
+                    Self.deliver(try await flush(all, queue: queue), to: waiters)
+                } catch {
+                    if waiters.count == 1 { waiters[0].complete(.failure(error)) } else { await retryOneByOne(waiters, queue: queue) }
                 }
-                for waiter in waiters {
-                    do { waiter.continuation.resume(returning: .success(try await flush(waiter.requests, queue: queue))) } catch {
-                        waiter.continuation.resume(returning: .failure(error))
-                    }
-                }
+                self.flushNext()
+            }
+        }
+    }
+
+    /// Hands each waiter its slice of a combined flush's results.
+    private static func deliver(_ results: [EnqueueResult], to waiters: [Waiter]) {
+        var offset = 0
+        for waiter in waiters {
+            waiter.complete(.success(Array(results[offset..<offset + waiter.requests.count])))
+            offset += waiter.requests.count
+        }
+    }
+
+    /// After a combined flush failed: each waiter's requests on their own.
+    private func retryOneByOne(_ waiters: [Waiter], queue: String) async {
+        for waiter in waiters {
+            do { waiter.complete(.success(try await flush(waiter.requests, queue: queue))) } catch {
+                waiter.complete(.failure(error))
             }
         }
     }

@@ -8,6 +8,7 @@ import Foundation
 /// A task object: `type` (required), `payload` (text) or `payloadBase64`, `delaySeconds` or
 /// `runAt` (RFC 3339), `priority`, `idempotencyKey`, `idempotencyTTLSeconds`, `headers`
 /// (string to string). Unknown fields are refused, so a misspelt option is not silently ignored.
+/// The JSON is read by ``RequestJSON`` (whose syntax errors are all "The body is not valid JSON").
 public struct EnqueueRequestDecoder: Sendable {
     /// Largest payload, in bytes after base64 decoding.
     public var maxPayloadBytes: Int
@@ -24,21 +25,22 @@ public struct EnqueueRequestDecoder: Sendable {
 
     /// One task from a request body.
     public func decodeOne(_ body: [UInt8], now: Int64) throws(GatewayError) -> TaskRequest {
-        guard let object = try Self.parse(body) as? [String: Any] else {
+        guard case .object(let members) = try Self.parse(body) else {
             throw GatewayError.invalidField("body", "The body must be a JSON object describing one task")
         }
-        return try task(object, field: "", now: now)
+        return try task(members, field: "", now: now)
     }
 
     /// The tasks of a batch body.
     public func decodeBatch(_ body: [UInt8], now: Int64) throws(GatewayError) -> [TaskRequest] {
-        guard let object = try Self.parse(body) as? [String: Any] else {
+        let document = try Self.parse(body)
+        guard case .object(let members) = document else {
             throw GatewayError.invalidField("body", "The body must be a JSON object {\"tasks\": [...]}")
         }
-        if let unknown = object.keys.first(where: { $0 != "tasks" }) {
+        if let unknown = members.lazy.map(\.key).filter({ $0 != "tasks" }).min() {
             throw GatewayError.invalidField(unknown, "Unknown field '\(unknown)'; a batch has only 'tasks'")
         }
-        guard let items = object["tasks"] as? [Any] else {
+        guard case .array(let items) = document.member("tasks") else {
             throw GatewayError.invalidField("tasks", "'tasks' must be a list of task objects")
         }
         guard !items.isEmpty, items.count <= maxBatch else {
@@ -47,7 +49,7 @@ public struct EnqueueRequestDecoder: Sendable {
         var out: [TaskRequest] = []
         out.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
-            guard let task = item as? [String: Any] else {
+            guard case .object(let task) = item else {
                 throw GatewayError.invalidField("tasks[\(index)]", "Each task must be a JSON object")
             }
             out.append(try self.task(task, field: "tasks[\(index)].", now: now))
@@ -55,28 +57,31 @@ public struct EnqueueRequestDecoder: Sendable {
         return out
     }
 
-    private static func parse(_ body: [UInt8]) throws(GatewayError) -> Any {
+    private static func parse(_ body: [UInt8]) throws(GatewayError) -> RequestJSON.Value {
         guard !body.isEmpty else { throw GatewayError.invalidField("body", "The body is empty; expected JSON") }
-        do { return try JSONSerialization.jsonObject(with: Data(body)) } catch {
+        guard let document = RequestJSON.parse(body) else {
             throw GatewayError.invalidField("body", "The body is not valid JSON")
         }
+        return document
     }
 
-    private func task(_ object: [String: Any], field prefix: String, now: Int64) throws(GatewayError) -> TaskRequest {
-        if object.keys.contains(where: { !Self.fields.contains($0) }), let unknown = object.keys.sorted().first(where: { !Self.fields.contains($0) }) {
+    private func task(_ members: [RequestJSON.Member], field prefix: String, now: Int64) throws(GatewayError) -> TaskRequest {
+        if let unknown = members.lazy.map(\.key).filter({ !Self.fields.contains($0) }).min() {
             throw GatewayError.invalidField(prefix + unknown, "Unknown field '\(unknown)'; expected one of \(Self.fields.sorted().joined(separator: ", "))")
         }
+        /// The last member named `name` (as a dictionary of the object would hold), nil for null.
+        func member(_ name: String) -> RequestJSON.Value? {
+            guard let value = members.last(where: { $0.key == name })?.value, value != .null else { return nil }
+            return value
+        }
         func string(_ name: String) throws(GatewayError) -> String? {
-            guard let value = object[name], !(value is NSNull) else { return nil }
-            guard let text = value as? String else { throw GatewayError.invalidField(prefix + name, "'\(name)' must be a string") }
+            guard let value = member(name) else { return nil }
+            guard case .string(let text) = value else { throw GatewayError.invalidField(prefix + name, "'\(name)' must be a string") }
             return text
         }
         func number(_ name: String) throws(GatewayError) -> Double? {
-            guard let value = object[name], !(value is NSNull) else { return nil }
-            guard !(value is String), !(value is Bool && !(value is NSNumber)), let number = (value as? NSNumber)?.doubleValue,
-                  number.isFinite else {
-                throw GatewayError.invalidField(prefix + name, "'\(name)' must be a number")
-            }
+            guard let value = member(name) else { return nil }
+            guard case .number(let number) = value else { throw GatewayError.invalidField(prefix + name, "'\(name)' must be a number") }
             return number
         }
 
@@ -140,12 +145,15 @@ public struct EnqueueRequestDecoder: Sendable {
             }
             request.idempotencyTTL = .milliseconds(Int64(ttl * 1000))
         }
-        if let headers = object["headers"], !(headers is NSNull) {
-            guard let map = headers as? [String: Any] else {
+        if let headers = member("headers") {
+            guard case .object(let pairs) = headers else {
                 throw GatewayError.invalidField(prefix + "headers", "'headers' must be an object of strings")
             }
-            for (name, value) in map {
-                guard let text = value as? String else {
+            // A repeated name: the last value counts.
+            var latest: [String: RequestJSON.Value] = [:]
+            for pair in pairs { latest[pair.key] = pair.value }
+            for (name, value) in latest {
+                guard case .string(let text) = value else {
                     throw GatewayError.invalidField(prefix + "headers.\(name)", "Header '\(name)' must be a string")
                 }
                 request.headers[name] = text

@@ -36,8 +36,27 @@ public final class BackpressureGate: Sendable {
         self.drainRate = drainRate
     }
 
+    /// What ``admitKnown(queue:count:)`` decided.
+    public enum Admission: Sendable {
+        case admitted
+        /// The 503 to answer.
+        case refused(GatewayError)
+    }
+
     /// Admits `count` tasks to `queue`, or returns the 503 to answer.
     public func admit(queue: String, count: Int) async -> GatewayError? {
+        if let known = admitKnown(queue: queue, count: count) {
+            if case .refused(let error) = known { return error }
+            return nil
+        }
+        do { try await refresh(queue, now: clock.nowMilliseconds()) } catch { return GatewayError.queue(error) }
+        if case .refused(let error) = decide(queue: queue, count: count) { return error }
+        return nil
+    }
+
+    /// Decides at once from the backlog already read (starting a background read when it is
+    /// stale); nil when the queue's backlog has not been read yet (then use ``admit(queue:count:)``).
+    public func admitKnown(queue: String, count: Int) -> Admission? {
         let now = clock.nowMilliseconds()
         enum Step { case fetch, fetchInBackground, decide }
         let step = state.withLock { table -> Step in
@@ -50,26 +69,27 @@ public final class BackpressureGate: Sendable {
             return .decide
         }
         switch step {
-        case .fetch:
-            do { try await refresh(queue, now: now) } catch { return GatewayError.queue(error) }
-        case .fetchInBackground:
-            Task { try? await self.refresh(queue, now: now) }
-        case .decide:
-            break
+        case .fetch: return nil
+        case .fetchInBackground: Task { try? await self.refresh(queue, now: now) }
+        case .decide: break
         }
-        return state.withLock { table -> GatewayError? in
-            guard var entry = table[queue] else { return nil }
+        return decide(queue: queue, count: count)
+    }
+
+    private func decide(queue: String, count: Int) -> Admission {
+        state.withLock { table -> Admission in
+            guard var entry = table[queue] else { return .admitted }
             let estimated = entry.backlog + entry.acceptedSince
             if entry.maxBacklog > 0 && estimated + Int64(count) > entry.maxBacklog {
                 let excess = Double(estimated + Int64(count) - entry.maxBacklog)
                 let wait = drainRate(queue).flatMap { $0 > 0 ? excess / $0 : nil } ?? 1
-                return GatewayError(status: 503, code: "backlogFull",
-                                    message: "Queue '\(queue)' has a backlog of \(estimated) tasks; its maximum is \(entry.maxBacklog)",
-                                    retryAfterSeconds: max(1, min(60, Int(wait.rounded(.up)))))
+                return .refused(GatewayError(status: 503, code: "backlogFull",
+                                             message: "Queue '\(queue)' has a backlog of \(estimated) tasks; its maximum is \(entry.maxBacklog)",
+                                             retryAfterSeconds: max(1, min(60, Int(wait.rounded(.up))))))
             }
             entry.acceptedSince += Int64(count)
             table[queue] = entry
-            return nil
+            return .admitted
         }
     }
 
