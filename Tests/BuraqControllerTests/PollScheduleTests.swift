@@ -4,14 +4,14 @@ import Testing
 
 /// `PollSchedule` against a plain dictionary model, over random operation sequences.
 struct PollScheduleTests {
-    @Test(arguments: 0..<30)
+    @Test(arguments: 0..<12)
     func behavesLikeADictionaryOfDueTimes(seed: Int) {
         var g = SeededRandom(seed: UInt64(seed))
         var schedule = PollSchedule<Int, Int>()
         var model: [Int: (due: Int, order: Int)] = [:]
         var order = 0
         var now = 0
-        for step in 0..<2_000 {
+        for step in 0..<1_000 {
             let key = Int.random(in: 0..<(seed % 2 == 0 ? 8 : 200), using: &g)
             switch Int.random(in: 0..<10, using: &g) {
             case 0..<5:

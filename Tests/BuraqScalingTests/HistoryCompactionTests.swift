@@ -5,7 +5,7 @@ import Testing
 /// `ScalingHistory` keeps only the recommendations that can still decide a stabilization window;
 /// these tests check that dropping the others never changes a result.
 struct HistoryCompactionTests {
-    static let windows: [Int32] = [0, 1, 3, 15, 60, 300]
+    static let windows: [Int32] = [0, 3, 60, 300]
 
     /// Records `steps` random recommendations and, after each, compares the stabilized result of
     /// the compacted history with that of the full list, for every pair of windows and a spread
@@ -25,7 +25,7 @@ struct HistoryCompactionTests {
                 // case keeps more; pruning by age bounds it in real use).
                 #expect(history.recommendations.count <= 2 * Int(maxReplicas + 1), "seed \(seed) step \(step)")
             }
-            for later in [Int64(0), 500, 2_000, 20_000] {
+            for later in [Int64(0), 2_000, 20_000] {
                 let evaluated = time.adding(milliseconds: later)
                 for up in Self.windows {
                     for down in Self.windows {
@@ -44,16 +44,18 @@ struct HistoryCompactionTests {
         }
     }
 
-    @Test(arguments: 0..<40)
+    // Kept small: these run on the cooperative pool beside the I/O tests, whose timeouts a
+    // few seconds of pure computation on both threads would trip.
+    @Test(arguments: 0..<12)
     func compactedHistoryStabilizesLikeTheFullOne(seed: Int) {
-        compare(seed: UInt64(seed), steps: 120, maxReplicas: Int32(seed % 12), timeStep: 0...4_000)
+        compare(seed: UInt64(seed), steps: 80, maxReplicas: Int32(seed % 12), timeStep: 0...4_000)
     }
 
     /// A wall clock that steps back: a newer recommendation with an earlier time must not stand
     /// in for an older one that stays in the window longer.
-    @Test(arguments: 0..<20)
+    @Test(arguments: 0..<6)
     func clockSteppingBackNeverDropsARecommendationThatStillCounts(seed: Int) {
-        compare(seed: UInt64(1_000 + seed), steps: 80, maxReplicas: 8, timeStep: -3_000...3_000)
+        compare(seed: UInt64(1_000 + seed), steps: 60, maxReplicas: 8, timeStep: -3_000...3_000)
     }
 
     @Test func equalRecommendationsCollapseIntoTheNewest() {
