@@ -111,6 +111,7 @@ struct InformerBench: AsyncParsableCommand {
     @OptionGroup var options: ServerOptions
     @Option(help: "TaskQueues to create and cache.") var objects = 1000
     @Flag(help: "Cache only what buraq-controller's TaskQueue informer keeps (identity, generation, spec).") var controllerView = false
+    @Option(help: "Objects per LIST page.") var pageSize = 500
 
     func run() async throws {
         try await options.withClient { client in
@@ -135,7 +136,7 @@ struct InformerBench: AsyncParsableCommand {
             _ = try await client.list(.taskQueues, namespace: namespace, options: ListOptions(limit: 1))
             let before = residentBytes()
             let informer = Informer(
-                api: client, resource: .taskQueues, namespace: namespace,
+                api: client, resource: .taskQueues, namespace: namespace, pageSize: pageSize,
                 transform: controllerView ? KubernetesTaskQueueSource.cachedView : nil)
             let run = Task { try await informer.run() }
             let drain = Task { for await _ in informer.changes {} }
