@@ -48,7 +48,8 @@ struct BenchCommand: AsyncParsableCommand {
             let wall = Double(load.wall.components.seconds) + Double(load.wall.components.attoseconds) / 1e18
             print(
                 "load: \(load.taskQueues) TaskQueues at 1 s for \(Int(wall.rounded())) s: \(load.polls) polls (\(Int((Double(load.polls) / wall).rounded()))/s), "
-                    + "CPU \(String(format: "%.1f", load.coreShare * 100)) % of one core, RSS \(load.residentBytes / 1_048_576) MB (peak \(load.peakResidentBytes / 1_048_576) MB)")
+                    + "CPU \(String(format: "%.1f", load.coreShare * 100)) % of one core, RSS \(load.residentBytes / 1024) kB = \(String(format: "%.1f", Double(load.residentBytes) / 1e6)) MB "
+                    + "(peak \(load.peakResidentBytes / 1024) kB)")
         }
     }
 }

@@ -133,30 +133,10 @@ public struct ControllerBenchmark: Sendable {
     /// CPU and memory while polling `taskQueues` queues on one Redis every second: a third of them
     /// hold a backlog (so decisions and scale writes happen), the rest are empty.
     public func measureLoad() async throws -> Load {
-        let run = UUID().uuidString.prefix(6)
-        let targets = (0..<taskQueues).map { Self.target("bench-load-\(run)-\($0)") }
-        if !inMemoryQueues {
-            let redis = try RedisClient(url: redisURL, poolSize: 1)
-            for (index, target) in targets.enumerated() where index % 3 == 0 {
-                let producer = try Producer(redis: redis, queue: target.queue)
-                _ = try await producer.enqueue((0..<(50 + index % 700)).map { _ in TaskRequest(type: "noop") })
-            }
-            redis.close()
-        }
         let clients = RedisClients(logger: logger)
         defer { clients.closeAll() }
         let counter = PollCounter()
-        let memory = InMemoryQueueMetricsSource()
-        for (index, target) in targets.enumerated() where index % 3 == 0 {
-            memory.set(QueueStats(length: Int64(50 + index % 700), lag: Int64(50 + index % 700)), for: target.queue)
-        }
-        let source: any QueueMetricsSource =
-            inMemoryQueues ? memory : RedisQueueMetricsSource(clients: clients, defaultURL: redisURL)
-        let environment = ControllerEnvironment(
-            metrics: source, scaleTarget: InMemoryScaleTarget(), status: LoggingStatusSink(logger: logger),
-            observer: counter, logger: logger)
-        let service = ControllerService(
-            source: StaticTaskQueueSource(targets: targets), environment: environment, maxConcurrentPolls: maxConcurrentPolls)
+        let service = try await loadService(clients: clients, counter: counter)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await service.run() }
             try await Task.sleep(for: .seconds(3))
@@ -169,8 +149,34 @@ public struct ControllerBenchmark: Sendable {
             let polls = counter.count.load(ordering: .relaxed) - startPolls
             group.cancelAll()
             return Load(
-                taskQueues: targets.count, wall: wall, cpu: endUsage.cpu - startUsage.cpu, polls: polls,
+                taskQueues: taskQueues, wall: wall, cpu: endUsage.cpu - startUsage.cpu, polls: polls,
                 residentBytes: endUsage.residentBytes, peakResidentBytes: endUsage.peakResidentBytes)
         }
+    }
+
+    /// The controller of the load measurement, its queues filled. The list of targets is dropped
+    /// once the service has them, so the figures count the controller's memory, not the bench's.
+    private func loadService(clients: RedisClients, counter: PollCounter) async throws -> ControllerService {
+        let run = UUID().uuidString.prefix(6)
+        let targets = (0..<taskQueues).map { Self.target("bench-load-\(run)-\($0)") }
+        if !inMemoryQueues {
+            let redis = try RedisClient(url: redisURL, poolSize: 1)
+            for (index, target) in targets.enumerated() where index % 3 == 0 {
+                let producer = try Producer(redis: redis, queue: target.queue)
+                _ = try await producer.enqueue((0..<(50 + index % 700)).map { _ in TaskRequest(type: "noop") })
+            }
+            redis.close()
+        }
+        let memory = InMemoryQueueMetricsSource()
+        for (index, target) in targets.enumerated() where index % 3 == 0 {
+            memory.set(QueueStats(length: Int64(50 + index % 700), lag: Int64(50 + index % 700)), for: target.queue)
+        }
+        let source: any QueueMetricsSource =
+            inMemoryQueues ? memory : RedisQueueMetricsSource(clients: clients, defaultURL: redisURL)
+        let environment = ControllerEnvironment(
+            metrics: source, scaleTarget: InMemoryScaleTarget(), status: LoggingStatusSink(logger: logger),
+            observer: counter, logger: logger)
+        return ControllerService(
+            source: StaticTaskQueueSource(targets: targets), environment: environment, maxConcurrentPolls: maxConcurrentPolls)
     }
 }

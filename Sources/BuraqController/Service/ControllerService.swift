@@ -37,7 +37,9 @@ public final class ControllerService: Service, Sendable {
 
     /// What wakes the scheduling loop.
     private enum Event: Sendable {
-        case change(TaskQueueChange)
+        // Boxed: a change carries a whole spec (about 400 bytes), and the stream's buffer, which
+        // never shrinks, holds every TaskQueue at once when a source reports them at start.
+        indirect case change(TaskQueueChange)
         case sourceEnded
         case pollFinished(TaskQueueKey, id: UInt64, next: ContinuousClock.Instant)
         case wake(UInt64)

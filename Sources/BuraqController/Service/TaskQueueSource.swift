@@ -1,3 +1,5 @@
+import Synchronization
+
 /// One change to the set of TaskQueues.
 public enum TaskQueueChange: Sendable {
     /// A TaskQueue appeared or changed; `failure` when its spec is invalid (it still exists and
@@ -15,22 +17,27 @@ public protocol TaskQueueSource: Sendable {
     func run(onChange: @escaping @Sendable (TaskQueueChange) -> Void) async throws
 }
 
-/// A fixed set of TaskQueues (tests, benchmarks); it reports them once and then waits.
-public struct StaticTaskQueueSource: TaskQueueSource {
-    /// The TaskQueues.
-    public var changes: [TaskQueueChange]
+/// A fixed set of TaskQueues (tests, benchmarks); it reports them once and then waits. It
+/// lets go of them once reported, so it holds no second copy of every spec while the
+/// controller runs.
+public final class StaticTaskQueueSource: TaskQueueSource {
+    private let pending: Mutex<[TaskQueueChange]>
 
     /// Creates a source that reports `changes` once.
     public init(_ changes: [TaskQueueChange]) {
-        self.changes = changes
+        pending = Mutex(changes)
     }
 
     /// Creates a source of valid targets.
-    public init(targets: [QueueTarget]) {
-        self.changes = targets.map { .upsert($0.key, generation: $0.generation, .success($0)) }
+    public convenience init(targets: [QueueTarget]) {
+        self.init(targets.map { .upsert($0.key, generation: $0.generation, .success($0)) })
     }
 
     public func run(onChange: @escaping @Sendable (TaskQueueChange) -> Void) async throws {
+        let changes = pending.withLock { pending in
+            defer { pending = [] }
+            return pending
+        }
         for change in changes { onChange(change) }
         onChange(.synced)
         while !Task.isCancelled {
