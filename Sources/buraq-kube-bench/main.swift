@@ -146,7 +146,7 @@ struct InformerBench: AsyncParsableCommand {
             try await Task.sleep(for: .milliseconds(500))
             let after = residentBytes()
             print("objects cached: \(informer.count), JSON size \(bytes) bytes (\(bytes / max(objects, 1)) per object)")
-            print(String(format: "informer sync (LIST, paged by 500): %.0f ms", microseconds(syncTime) / 1000))
+            print(String(format: "informer sync (first LIST, resourceVersion=0: one response): %.0f ms", microseconds(syncTime) / 1000))
             print(String(format: "resident memory: %.1f MiB before the informer, %.1f MiB after; growth %.2f MiB (%.1f KiB per object)",
                          Double(before) / 1_048_576, Double(after) / 1_048_576, Double(after - before) / 1_048_576,
                          Double(after - before) / 1024 / Double(max(objects, 1))))
