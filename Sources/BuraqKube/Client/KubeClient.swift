@@ -51,6 +51,13 @@ public final class KubeClient: KubernetesAPI {
         ObjectList(json: try await request("GET", resource.path(namespace: namespace), query: options.queryItems))
     }
 
+    public func list(
+        _ resource: GroupVersionResource, namespace: String?, options: ListOptions,
+        transformingItems transform: @escaping @Sendable (JSONValue) -> JSONValue
+    ) async throws -> ObjectList {
+        ObjectList(json: try await request("GET", resource.path(namespace: namespace), query: options.queryItems, transformingItems: transform))
+    }
+
     public func create(_ resource: GroupVersionResource, namespace: String?, object: JSONValue) async throws -> JSONValue {
         try await request("POST", resource.path(namespace: namespace), body: object.serialized())
     }
@@ -97,7 +104,7 @@ public final class KubeClient: KubernetesAPI {
     // MARK: Requests
 
     private func request(_ method: String, _ path: String, query: [(String, String)] = [], body: [UInt8]? = nil,
-                         contentType: String? = nil) async throws -> JSONValue {
+                         contentType: String? = nil, transformingItems: ((JSONValue) -> JSONValue)? = nil) async throws -> JSONValue {
         let request = try makeRequest(method, path, query: query, body: body,
                                       contentType: contentType ?? (body == nil ? nil : "application/json"), timeout: nil)
         let response = try await withRetries(request) { request in
@@ -110,7 +117,7 @@ public final class KubeClient: KubernetesAPI {
         }
         if response.body.isEmpty { return .null }
         do {
-            return try JSONValue(parsing: response.body)
+            return try JSONParser.parse(response.body, transformingItems: transformingItems)
         } catch {
             throw KubeClientError(.decoding, "Response is not JSON: \(String(decoding: response.body.prefix(200), as: UTF8.self))",
                                   context: ["request": request.summary])

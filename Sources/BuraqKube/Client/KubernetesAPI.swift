@@ -11,6 +11,12 @@
 public protocol KubernetesAPI: Sendable {
     func get(_ resource: GroupVersionResource, namespace: String?, name: String, subresource: String?) async throws -> JSONValue
     func list(_ resource: GroupVersionResource, namespace: String?, options: ListOptions) async throws -> ObjectList
+    /// LIST with `transform` applied to every item. ``KubeClient`` applies it while it parses the
+    /// response, so a large list never exists whole in memory; the default lists, then maps.
+    func list(
+        _ resource: GroupVersionResource, namespace: String?, options: ListOptions,
+        transformingItems transform: @escaping @Sendable (JSONValue) -> JSONValue
+    ) async throws -> ObjectList
     /// Starts a watch; throws at once if the server refuses it (HTTP 410 for an expired version, say).
     /// The stream yields events as they arrive and ends when the server closes the watch.
     func watch(_ resource: GroupVersionResource, namespace: String?, options: WatchOptions) async throws
@@ -38,20 +44,35 @@ extension KubernetesAPI {
         try await list(resource, namespace: namespace, options: ListOptions())
     }
 
-    /// Every item, following `continue` tokens page by page.
-    public func listAll(_ resource: GroupVersionResource, namespace: String?, options: ListOptions = ListOptions())
-        async throws -> ObjectList
-    {
+    public func list(
+        _ resource: GroupVersionResource, namespace: String?, options: ListOptions,
+        transformingItems transform: @escaping @Sendable (JSONValue) -> JSONValue
+    ) async throws -> ObjectList {
+        var list = try await list(resource, namespace: namespace, options: options)
+        list.items = list.items.map(transform)
+        return list
+    }
+
+    /// Every item, following `continue` tokens page by page; `transform`, when given, is applied
+    /// to each item as ``list(_:namespace:options:transformingItems:)`` does.
+    public func listAll(
+        _ resource: GroupVersionResource, namespace: String?, options: ListOptions = ListOptions(),
+        transformingItems transform: (@Sendable (JSONValue) -> JSONValue)? = nil
+    ) async throws -> ObjectList {
         var options = options
-        var page = try await list(resource, namespace: namespace, options: options)
-        var items = page.items
-        while let token = page.continueToken {
+        func page(_ options: ListOptions) async throws -> ObjectList {
+            if let transform { return try await list(resource, namespace: namespace, options: options, transformingItems: transform) }
+            return try await list(resource, namespace: namespace, options: options)
+        }
+        var current = try await page(options)
+        var items = current.items
+        while let token = current.continueToken {
             options.continueToken = token
             options.resourceVersion = nil  // a continue token carries its own version
-            page = try await list(resource, namespace: namespace, options: options)
-            items += page.items
+            current = try await page(options)
+            items += current.items
         }
-        return ObjectList(items: items, resourceVersion: page.resourceVersion)
+        return ObjectList(items: items, resourceVersion: current.resourceVersion)
     }
 
     public func update(_ resource: GroupVersionResource, namespace: String?, object: JSONValue) async throws -> JSONValue {

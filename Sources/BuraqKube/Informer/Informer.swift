@@ -99,9 +99,11 @@ public final class Informer: Service, Sendable {
             switch action {
             case .list(let rv):
                 do {
-                    var list = try await api.listAll(resource, namespace: namespace, options: ListOptions(
-                        labelSelector: labelSelector, limit: rv == "0" ? nil : pageSize, resourceVersion: rv))
-                    if let transform { list.items = list.items.map(transform) }
+                    // The transform runs as each item is parsed, so the whole list never exists untransformed.
+                    let list = try await api.listAll(
+                        resource, namespace: namespace,
+                        options: ListOptions(labelSelector: labelSelector, limit: rv == "0" ? nil : pageSize, resourceVersion: rv),
+                        transformingItems: transform)
                     let (changes, next) = machine.withLock { $0.listSucceeded(list) }
                     logger.debug("Listed objects", metadata: [
                         "resource": "\(resource)", "count": "\(list.items.count)", "resourceVersion": "\(list.resourceVersion)",

@@ -4,16 +4,24 @@ struct JSONParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     private var depth = 0
+    /// Applied to each element of a top-level object's `items` array as soon as it is parsed.
+    private var itemTransform: ((JSONValue) -> JSONValue)?
     static let maxDepth = 512
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
 
-    static func parse(_ input: some Collection<UInt8>) throws(KubeClientError) -> JSONValue {
+    /// - Parameter transformingItems: applied to every element of the top-level object's `items`
+    ///   array right after it is parsed (a LIST response), so the whole list never exists as
+    ///   one tree: memory peaks at one element's full tree plus the transformed ones.
+    static func parse(
+        _ input: some Collection<UInt8>, transformingItems: ((JSONValue) -> JSONValue)? = nil
+    ) throws(KubeClientError) -> JSONValue {
         let array = Array(input)
         let result: Result<JSONValue, KubeClientError> = array.withUnsafeBufferPointer { buffer in
             var parser = JSONParser(buffer)
+            parser.itemTransform = transformingItems
             do throws(KubeClientError) {
                 parser.skipWhitespace()
                 let value = try parser.value()
@@ -83,7 +91,11 @@ struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':'") }
             index += 1
             skipWhitespace()
-            members[key] = try value()
+            if depth == 1, key == "items", let transform = itemTransform, index < bytes.count, bytes[index] == UInt8(ascii: "[") {
+                members[key] = try array(transformingElements: transform)
+            } else {
+                members[key] = try value()
+            }
             skipWhitespace()
             guard index < bytes.count else { throw failure("unexpected end") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -97,7 +109,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func array() throws(KubeClientError) -> JSONValue {
+    private mutating func array(transformingElements transform: ((JSONValue) -> JSONValue)? = nil) throws(KubeClientError) -> JSONValue {
         try enter()
         index += 1
         var items: [JSONValue] = []
@@ -109,7 +121,8 @@ struct JSONParser {
         }
         while true {
             skipWhitespace()
-            items.append(try value())
+            let element = try value()
+            items.append(transform.map { $0(element) } ?? element)
             skipWhitespace()
             guard index < bytes.count else { throw failure("unexpected end") }
             if bytes[index] == UInt8(ascii: ",") {
