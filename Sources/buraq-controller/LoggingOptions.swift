@@ -26,16 +26,9 @@ struct LoggingOptions: ParsableArguments {
         let level = Logger.Level(rawValue: logLevel) ?? .info
         let format = logFormat
         LoggingSystem.bootstrap { label in
-            switch format {
-            case .logfmt:
-                var handler = LogfmtLogHandler(label: label)
-                handler.logLevel = level
-                return handler
-            case .json:
-                var handler = JSONLogHandler(label: label)
-                handler.logLevel = level
-                return handler
-            }
+            var handler = LineLogHandler(label: label, format: format == .json ? .json : .logfmt)
+            handler.logLevel = level
+            return handler
         }
     }
 }

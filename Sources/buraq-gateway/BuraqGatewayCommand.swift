@@ -98,7 +98,7 @@ struct BuraqGatewayCommand: AsyncParsableCommand {
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in
-            var handler = LogfmtLogHandler(label: label)
+            var handler = LineLogHandler(label: label)
             handler.logLevel = level
             return handler
         }

@@ -82,7 +82,7 @@ struct BuraqWorkerCommand: AsyncParsableCommand {
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in
-            var handler = LogfmtLogHandler(label: label)
+            var handler = LineLogHandler(label: label)
             handler.logLevel = level
             return handler
         }

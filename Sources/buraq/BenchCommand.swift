@@ -44,7 +44,7 @@ struct BenchCommand: AsyncParsableCommand {
 
     func run() async throws {
         LoggingSystem.bootstrap { label in
-            var h = LogfmtLogHandler(label: label)
+            var h = LineLogHandler(label: label)
             h.logLevel = .warning
             return h
         }
