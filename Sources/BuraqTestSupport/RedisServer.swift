@@ -55,13 +55,25 @@ public final class RedisServer: @unchecked Sendable {
 
     /// Stops the server if it runs and starts it again on the same port and directory.
     public func restart() async throws {
-        // Wait for the exit by polling, not with a blocking waitpid on the cooperative pool.
-        let running = takeProcess()
-        if let running {
-            running.signal(SIGTERM)
-            if try await running.wait(timeout: .seconds(10)) == nil { running.kill9() }
-        }
+        await terminate()
         do { try await launch() } catch let error as ExitedEarly { throw error.underlying }
+    }
+
+    /// Stops the server and removes its directory, waiting for the exit by polling: for async
+    /// code (the ``RedisServerTrait`` teardown), where ``destroy()``'s blocking waitpid would hold a
+    /// thread of the cooperative pool.
+    public func shutDown() async {
+        await terminate()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// SIGTERM, then SIGKILL if the server has not exited 10 s later; waits by polling, not with
+    /// a blocking waitpid on the cooperative pool.
+    private func terminate() async {
+        guard let running = takeProcess() else { return }
+        running.signal(SIGTERM)
+        let exited = try? await running.wait(timeout: .seconds(10))
+        if exited == nil { running.kill9() }
     }
 
     /// Sends SIGTERM to the server's PID and waits for it to exit.

@@ -16,10 +16,15 @@ public struct RedisServerTrait: SuiteTrait, TestTrait, TestScoping {
             return
         }
         let server = try await RedisServer.start(arguments: arguments)
-        defer { server.destroy() }
-        try await RedisServer.$current.withValue(server) {
-            try await function()
+        do {
+            try await RedisServer.$current.withValue(server) {
+                try await function()
+            }
+        } catch {
+            await server.shutDown()
+            throw error
         }
+        await server.shutDown()
     }
 }
 
