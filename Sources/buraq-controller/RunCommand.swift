@@ -60,6 +60,12 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Local mode: directory for worker output (one <worker>.log each; default a temporary directory).")
     var workerLogDir: String?
 
+    @Option(name: .customLong("kube-api-qps"), help: "Kubernetes: requests a second to the API server (token bucket). Each poll reads the workload's /scale, so about this many TaskQueues can poll every second.")
+    var kubeAPIQPS: Double = 20
+
+    @Option(name: .customLong("kube-api-burst"), help: "Kubernetes: requests allowed in a burst above --kube-api-qps.")
+    var kubeAPIBurst: Int = 30
+
     @Option(help: "Polls running at once at most; due polls beyond it wait for a free slot, earliest first.")
     var maxConcurrentPolls: Int = ControllerService.defaultMaxConcurrentPolls
 
@@ -69,6 +75,8 @@ struct RunCommand: AsyncParsableCommand {
         if let workerConcurrency, workerConcurrency < 1 {
             throw ValidationError("--worker-concurrency must be at least 1, got \(workerConcurrency)")
         }
+        if !(kubeAPIQPS > 0) { throw ValidationError("--kube-api-qps must be above 0, got \(kubeAPIQPS)") }
+        if kubeAPIBurst < 1 { throw ValidationError("--kube-api-burst must be at least 1, got \(kubeAPIBurst)") }
         if maxConcurrentPolls < 1 {
             throw ValidationError("--max-concurrent-polls must be at least 1, got \(maxConcurrentPolls)")
         }
@@ -102,10 +110,12 @@ struct RunCommand: AsyncParsableCommand {
                     "workerPath": "\(poolConfiguration.workerPath)", "workerLogDir": "\(poolConfiguration.logDirectory)",
                 ])
         } else {
-            let configuration: ClientConfiguration
+            var configuration: ClientConfiguration
             do { configuration = try ConfigLoader().load(kubeconfig: kubeconfig) } catch {
                 throw ValidationError("Cannot load Kubernetes configuration: \(error)")
             }
+            configuration.qps = kubeAPIQPS
+            configuration.burst = kubeAPIBurst
             let api = KubeClient(configuration: configuration)
             client = api
             let identity = ProcessInfo.processInfo.environment["POD_NAME"] ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())"
