@@ -76,14 +76,6 @@ public final class RedisServer: @unchecked Sendable {
         if exited == nil { running.kill9() }
     }
 
-    /// Sends SIGTERM to the server's PID and waits for it to exit.
-    public func stop() {
-        let running = takeProcess()
-        guard let running else { return }
-        running.signal(SIGTERM)
-        running.wait()
-    }
-
     /// Sends SIGKILL to the server's PID (a crash: no final save) and waits for it to exit.
     public func kill() {
         let running = takeProcess()
@@ -97,12 +89,6 @@ public final class RedisServer: @unchecked Sendable {
             process = nil
             return p
         }
-    }
-
-    /// Stops the server and removes its directory.
-    public func destroy() {
-        stop()
-        try? FileManager.default.removeItem(at: directory)
     }
 
     deinit {
@@ -137,7 +123,7 @@ public final class RedisServer: @unchecked Sendable {
         }
         let log = (try? String(contentsOf: directory.appendingPathComponent("redis.log"), encoding: .utf8)) ?? ""
         let exited = p.hasExited
-        stop()
+        await terminate()
         if exited {
             throw ExitedEarly(underlying: TestSupportError("redis-server on port \(port) exited before answering PING; log:\n\(log.suffix(2000))"))
         }

@@ -5,12 +5,8 @@ import Logging
 
 /// `--log-format` and `--log-level`, shared by the subcommands.
 struct LoggingOptions: ParsableArguments {
-    enum Format: String, ExpressibleByArgument, CaseIterable {
-        case logfmt, json
-    }
-
     @Option(help: "Log format: logfmt (key=value) or json.")
-    var logFormat: Format = .logfmt
+    var logFormat: LineLogHandler.Format = .logfmt
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
@@ -23,12 +19,8 @@ struct LoggingOptions: ParsableArguments {
 
     /// Installs the handler for the whole process.
     func bootstrap() {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
-        let format = logFormat
-        LoggingSystem.bootstrap { label in
-            var handler = LineLogHandler(label: label, format: format == .json ? .json : .logfmt)
-            handler.logLevel = level
-            return handler
-        }
+        LineLogHandler.bootstrap(level: Logger.Level(rawValue: logLevel) ?? .info, format: logFormat)
     }
 }
+
+extension LineLogHandler.Format: ExpressibleByArgument {}

@@ -97,11 +97,7 @@ struct BuraqGatewayCommand: AsyncParsableCommand {
 
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = LineLogHandler(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LineLogHandler.bootstrap(level: level)
         let logger = Logger(label: "buraq.gateway")
         var config = GatewayConfiguration()
         config.host = host

@@ -81,11 +81,7 @@ struct BuraqWorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = LineLogHandler(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LineLogHandler.bootstrap(level: level)
         let logger = Logger(label: "buraq.worker")
         var config = WorkerConfiguration(
             queue: queue, group: group, consumer: consumer, concurrency: concurrency,

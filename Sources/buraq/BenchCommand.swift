@@ -43,11 +43,7 @@ struct BenchCommand: AsyncParsableCommand {
     var phases: String = "enqueue,process,latency"
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var h = LineLogHandler(label: label)
-            h.logLevel = .warning
-            return h
-        }
+        LineLogHandler.bootstrap(level: .warning)
         do {
             let config = try RedisConfiguration(url: redisURL)
             let redis = RedisClient(configuration: config, poolSize: max(1, producers), name: "bench")

@@ -2,6 +2,7 @@ import BuraqQueue
 import BuraqRedis
 import BuraqTestSupport
 import Foundation
+import Synchronization
 import Testing
 
 /// The `buraq-gateway` executable: flags, environment tokens, SIGTERM ends it cleanly even with
@@ -30,8 +31,17 @@ import Testing
         let anonymous = try await LoopbackHTTPClient(port: port).request("POST", "/v1/queues/proc/tasks", body: Array(#"{"type":"t"}"#.utf8))
         #expect(accepted.status == 202 && tooBig.status == 413 && anonymous.status == 401)
         // An open event stream must not hold up shutdown.
-        let stream = Task { try await LoopbackHTTPClient(port: port).readStream("/v1/events", headers: ["Authorization": "Bearer process-writer"]) { _ in false } }
-        try await Task.sleep(for: .milliseconds(300))
+        // Wait until its first event has arrived (the stream is open), then stop the gateway.
+        let opened = Mutex(false)
+        let stream = Task {
+            try await LoopbackHTTPClient(port: port).readStream("/v1/events", headers: ["Authorization": "Bearer process-writer"]) { text in
+                if text.contains("event: ") { opened.withLock { $0 = true } }
+                return false
+            }
+        }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !opened.withLock({ $0 }), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(opened.withLock { $0 }, "no event arrived on /v1/events")
         process.signal(SIGTERM)
         let code = try await process.wait(timeout: .seconds(15))
         #expect(code == 0, "exit code \(String(describing: code)); output:\n\(process.output)")

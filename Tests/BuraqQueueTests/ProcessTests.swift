@@ -99,9 +99,9 @@ import Testing
 
 /// Redis going away under a running worker.
 @Suite struct RedisRestartTests {
-    @Test func workerReconnectsAfterRedisRestartAndLosesNoTask() async throws {
-        let server = try await RedisServer.start(arguments: ["--appendonly", "yes", "--appendfsync", "always"])
-        defer { server.destroy() }
+    @Test(.redisServer(arguments: ["--appendonly", "yes", "--appendfsync", "always"]))
+    func workerReconnectsAfterRedisRestartAndLosesNoTask() async throws {
+        let server = try #require(RedisServer.current)
         let config = try RedisConfiguration(url: server.url)
         let queue = uniqueQueue("restart")
         let log = RunLog()

@@ -158,11 +158,10 @@ import Testing
     }
 }
 
-/// Suites that need a server of their own (restarts, passwords).
+/// Tests that need a server of their own (restarts, passwords): one each, from the test trait.
 @Suite struct RedisConnectionLifecycleTests {
-    @Test func reconnectsAfterServerRestart() async throws {
-        let server = try await RedisServer.start()
-        defer { server.destroy() }
+    @Test(.redisServer) func reconnectsAfterServerRestart() async throws {
+        let server = try #require(RedisServer.current)
         let redis = RedisClient(configuration: try RedisConfiguration(url: server.url), poolSize: 1)
         defer { redis.close() }
         #expect(try await redis.send("PING") == .status("PONG"))
@@ -175,9 +174,9 @@ import Testing
         #expect(answered)
     }
 
-    @Test func authenticatesWithPasswordAndACLUserAndSelectsDatabase() async throws {
-        let server = try await RedisServer.start(arguments: ["--requirepass", "topsecret"])
-        defer { server.destroy() }
+    @Test(.redisServer(arguments: ["--requirepass", "topsecret"]))
+    func authenticatesWithPasswordAndACLUserAndSelectsDatabase() async throws {
+        let server = try #require(RedisServer.current)
         let admin = RedisClient(configuration: try RedisConfiguration(url: "redis://:topsecret@127.0.0.1:\(server.port)/3"), poolSize: 1)
         defer { admin.close() }
         try await admin.send("SET", "where", "db3")

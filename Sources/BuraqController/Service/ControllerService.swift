@@ -71,17 +71,16 @@ public final class ControllerService: Service, Sendable {
                 loop: for await event in events {
                     switch event {
                     case .change(.upsert(let key, let generation, let target)):
-                        let spec = QueueHandle.Spec(generation: generation, target: target)
+                        let spec = QueuePoller.Spec(generation: generation, target: target)
                         if let poller = pollers[key] {
-                            let changed = poller.handle.spec.generation != generation
-                            poller.handle.update(spec)
+                            let changed = poller.spec.generation != generation
+                            poller.update(spec)
                             // A new spec is acted on at once rather than at the next due time
                             // (a running poll picks it up on its next round).
                             if changed, schedule.contains(key) { schedule.schedule(key, at: .now) }
                         } else {
                             lastID += 1
-                            let poller = QueuePoller(
-                                handle: QueueHandle(key: key, spec: spec), id: lastID, configuration: environment.reconciler)
+                            let poller = QueuePoller(key: key, spec: spec, id: lastID, configuration: environment.reconciler)
                             pollers[key] = poller
                             schedule.schedule(key, at: .now)
                             environment.logger.info("Watching TaskQueue", metadata: ["taskQueue": "\(key)", "generation": "\(generation)"])
@@ -92,7 +91,6 @@ public final class ControllerService: Service, Sendable {
                     case .change(.delete(let key)):
                         if let poller = pollers.removeValue(forKey: key) {
                             environment.logger.info("Forgetting deleted TaskQueue", metadata: ["taskQueue": "\(key)"])
-                            poller.handle.markDeleted()
                             // Scheduled means not polling now; a running poll forgets when it finishes.
                             if schedule.remove(key) { poller.forget(environment) } else { retiring[poller.id] = poller }
                             group.addTask { await environment.scaleTarget.forget(key) }

@@ -1,30 +1,46 @@
 import BuraqQueue
 import BuraqScaling
 import Logging
+import Synchronization
 
 /// One TaskQueue's polls: read, decide, scale, report. ``ControllerService`` calls
 /// ``pollOnce(_:)`` when the TaskQueue falls due and schedules the next poll after the wait it
-/// returns; between polls a TaskQueue is this object (its spec handle and reconciler), not a task.
+/// returns; between polls a TaskQueue is this object (its latest spec and reconciler), not a task.
 /// The environment is passed to each poll rather than stored, so 1,000 TaskQueues do not keep
 /// 1,000 copies of it.
 final class QueuePoller: @unchecked Sendable {
-    let handle: QueueHandle
+    /// A TaskQueue's spec as the source last reported it.
+    struct Spec: Sendable {
+        var generation: Int64
+        var target: Result<QueueTarget, ControllerError>
+    }
+
+    let key: TaskQueueKey
     /// Tells this TaskQueue's polls from those of an earlier TaskQueue with the same key.
     let id: UInt64
+    /// Written by the scheduling loop when the source reports a change, read by each poll.
+    private let latest: Mutex<Spec>
     // Mutable state: touched only by this TaskQueue's poll, and the scheduler starts the next
     // poll only after the previous one finished (the event it sends orders the two).
     private var reconciler: Reconciler
     private var lastQueue: String?
 
-    init(handle: QueueHandle, id: UInt64, configuration: ReconcilerConfiguration) {
-        self.handle = handle
+    init(key: TaskQueueKey, spec: Spec, id: UInt64, configuration: ReconcilerConfiguration) {
+        self.key = key
         self.id = id
-        self.reconciler = Reconciler(key: handle.key, configuration: configuration)
+        self.latest = Mutex(spec)
+        self.reconciler = Reconciler(key: key, configuration: configuration)
     }
+
+    /// The spec the next poll uses.
+    var spec: Spec { latest.withLock { $0 } }
+
+    /// Takes a new spec from the source.
+    func update(_ spec: Spec) { latest.withLock { $0 = spec } }
 
     /// One poll; returns the wait from its start to the next poll.
     func pollOnce(_ environment: ControllerEnvironment) async -> Duration {
-        let spec = handle.spec
+        let spec = self.spec
         switch spec.target {
         case .failure(let error):
             let now = ScalingTime(milliseconds: environment.wallClock.nowMilliseconds())
@@ -39,7 +55,7 @@ final class QueuePoller: @unchecked Sendable {
 
     /// Drops this TaskQueue's figures from the observer (after it was deleted).
     func forget(_ environment: ControllerEnvironment) {
-        environment.observer.forget(handle.key, queue: lastQueue ?? "")
+        environment.observer.forget(key, queue: lastQueue ?? "")
     }
 
     /// One poll; returns the wait before the next.
@@ -94,13 +110,13 @@ final class QueuePoller: @unchecked Sendable {
             case .log(let line):
                 line.write(to: environment.logger)
             case .emitEvent(let event):
-                await environment.status.emit(event, for: handle.key)
+                await environment.status.emit(event, for: key)
             case .updateStatus(let status):
-                if case .failure(let error) = await environment.status.updateStatus(status, for: handle.key) {
+                if case .failure(let error) = await environment.status.updateStatus(status, for: key) {
                     reconciler.statusWriteFailed()
                     environment.logger.warning(
                         "Failed to update status",
-                        metadata: ["taskQueue": "\(handle.key)", "reason": "\(error.code)", "detail": "\(error.message)"])
+                        metadata: ["taskQueue": "\(key)", "reason": "\(error.code)", "detail": "\(error.message)"])
                 }
             }
         }

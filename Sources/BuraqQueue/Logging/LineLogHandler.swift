@@ -31,6 +31,16 @@ public struct LineLogHandler: LogHandler {
         self.format = format
     }
 
+    /// Makes this handler, at `level` and in `format`, the one of every logger in the process
+    /// (`LoggingSystem.bootstrap`, once, at start).
+    public static func bootstrap(level: Logger.Level, format: Format = .logfmt) {
+        LoggingSystem.bootstrap { label in
+            var handler = LineLogHandler(label: label, format: format)
+            handler.logLevel = level
+            return handler
+        }
+    }
+
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
