@@ -60,12 +60,18 @@ import Testing
             await server.shutdown()
         }
 
-        func controller(mayWrite: @escaping @Sendable () -> Bool = { true }, identity: String = "test") -> ControllerService {
+        func controller(mayWrite: @escaping @Sendable () -> Bool = { true }, identity: String = "test") -> Controller {
+            let writer = StatusWriter(
+                target: KubernetesStatusTarget(api: client, instance: identity), mayWrite: mayWrite,
+                logger: Logger(label: "status-\(identity)"))
             let environment = ControllerEnvironment(
                 metrics: RedisQueueMetricsSource(clients: RedisClients(), defaultURL: redisURL),
-                scaleTarget: DeploymentScaleTarget(api: client), status: KubernetesStatusSink(api: client, instance: identity),
+                scaleTarget: DeploymentScaleTarget(api: client), status: writer,
                 mayWrite: mayWrite, logger: Logger(label: "controller-\(identity)"))
-            return ControllerService(source: KubernetesTaskQueueSource(api: client, namespaces: ["default"]), environment: environment)
+            return Controller(
+                service: ControllerService(
+                    source: KubernetesTaskQueueSource(api: client, namespaces: ["default"]), environment: environment),
+                writer: writer)
         }
 
         func replicas(_ deployment: String) async throws -> Int {
@@ -94,6 +100,21 @@ import Testing
             defer { redis.close() }
             try await redis.send("DEL", "buraq:{\(queue)}:stream")
             try await redis.send("XGROUP", "CREATE", "buraq:{\(queue)}:stream", "buraq", "$", "MKSTREAM")
+        }
+    }
+
+    /// The controller and its status writer, run together as in `buraq-controller`.
+    struct Controller: Service {
+        let service: ControllerService
+        let writer: StatusWriter
+
+        var isSynced: Bool { service.isSynced }
+
+        func run() async throws {
+            try await withThrowingDiscardingTaskGroup { group in
+                group.addTask { try await writer.run() }
+                group.addTask { try await service.run() }
+            }
         }
     }
 
