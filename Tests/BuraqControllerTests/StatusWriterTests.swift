@@ -4,6 +4,7 @@ import BuraqKube
 import BuraqKubeFake
 import Foundation
 import Logging
+import Synchronization
 import ServiceLifecycle
 import Testing
 
@@ -115,5 +116,57 @@ import Testing
         }
         #expect(try await h.status("a") == nil)
         await h.stop()
+    }
+}
+
+/// The writer with an in-memory target that holds every write until released.
+@Suite struct StatusWriterOffPathTests {
+    /// Holds writes until ``release()``; records how many were in flight at once.
+    final class HeldTarget: StatusWriteTarget {
+        private struct State {
+            var inFlight = 0
+            var maxInFlight = 0
+            var written: [StatusWrite] = []
+        }
+
+        private let state = Mutex(State())
+        private let (gate, opener) = AsyncStream.makeStream(of: Void.self)
+
+        var maxInFlight: Int { state.withLock { $0.maxInFlight } }
+        var written: [StatusWrite] { state.withLock { $0.written } }
+
+        func release() { opener.finish() }
+
+        func perform(_ write: StatusWrite) async -> StatusWriteResult {
+            state.withLock {
+                $0.inFlight += 1
+                $0.maxInFlight = max($0.maxInFlight, $0.inFlight)
+            }
+            for await _ in gate {}
+            state.withLock {
+                $0.inFlight -= 1
+                $0.written.append(write)
+            }
+            return .written
+        }
+    }
+
+    @Test func pollsHandOverAThousandStatusesWhileTwoWritesAreStuck() async throws {
+        let target = HeldTarget()
+        let writer = StatusWriter(target: target, configuration: StatusWriterConfiguration(concurrentWrites: 2))
+        let keys = (0..<1000).map { TaskQueueKey(namespace: "default", name: "q\($0)") }
+        try await withThrowingTaskGroup(of: Void.self) { group throws in
+            group.addTask { try await writer.run() }
+            for (index, key) in keys.enumerated() {
+                let result = await writer.updateStatus(TaskQueueStatus(observedGeneration: 1, backlog: Int64(index)), for: key)
+                #expect((try? result.get()) != nil)
+            }
+            #expect(try await KubernetesModeTests.eventually { writer.queuedStatuses == 998 })
+            #expect(target.maxInFlight == 2)
+            target.release()
+            #expect(try await KubernetesModeTests.eventually { target.written.count == 1000 })
+            #expect(target.maxInFlight == 2)
+            group.cancelAll()
+        }
     }
 }
