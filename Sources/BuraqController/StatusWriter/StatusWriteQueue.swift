@@ -35,9 +35,8 @@ public struct StatusWriteQueue: Sendable {
         case none, urgent, refresh, delayed
     }
 
+    /// What is kept per TaskQueue between writes: a few bytes (the waiting status is apart).
     private struct Entry: Sendable {
-        /// The latest status not yet handed out.
-        var pending: TaskQueueStatus?
         var place = Place.none
         var writing = false
         /// Deleted while being written: drop the entry when the write finishes.
@@ -60,6 +59,8 @@ public struct StatusWriteQueue: Sendable {
     /// Tuning.
     public let configuration: StatusWriterConfiguration
     private var entries: [TaskQueueKey: Entry] = [:]
+    /// The latest status not yet handed out, per TaskQueue.
+    private var waiting: [TaskQueueKey: TaskQueueStatus] = [:]
     // Lanes hold keys; a key whose entry no longer says it is in that lane is skipped.
     private var urgent = FIFO<TaskQueueKey>()
     private var refresh = FIFO<TaskQueueKey>()
@@ -69,7 +70,7 @@ public struct StatusWriteQueue: Sendable {
     private var backoff: WorkQueueRateLimiter<BackoffKey>
 
     /// Statuses waiting (queued or waiting for a retry), not counting writes in flight.
-    public private(set) var queuedStatuses = 0
+    public var queuedStatuses: Int { waiting.count }
     /// Writes handed out and not yet finished.
     public private(set) var writing = 0
     /// Events dropped since the start: the FIFO was full, retries ran out, not the leader, or shutdown.
@@ -96,8 +97,7 @@ public struct StatusWriteQueue: Sendable {
     @discardableResult
     public mutating func offer(_ status: TaskQueueStatus, for key: TaskQueueKey) -> Bool {
         var entry = entries[key] ?? Entry()
-        if entry.pending == nil { queuedStatuses += 1 }
-        entry.pending = status
+        waiting[key] = status
         entry.forgotten = false
         var queued = false
         if !entry.writing {
@@ -129,7 +129,7 @@ public struct StatusWriteQueue: Sendable {
     /// `key`'s TaskQueue was deleted: its waiting status is dropped and its memory freed.
     public mutating func forget(_ key: TaskQueueKey) {
         guard let entry = entries[key] else { return }
-        if entry.pending != nil { queuedStatuses -= 1 }
+        waiting[key] = nil
         delayed[key] = nil
         backoff.forget(.status(key))
         entries[key] = entry.writing ? Entry(writing: true, forgotten: true) : nil
@@ -148,7 +148,7 @@ public struct StatusWriteQueue: Sendable {
         refresh.removeAll()
         delayed = [:]
         eventsNotBefore = nil
-        queuedStatuses = 0
+        waiting = [:]
         return dropped
     }
 
@@ -189,21 +189,22 @@ public struct StatusWriteQueue: Sendable {
     // MARK: Helpers
 
     private mutating func hand(_ key: TaskQueueKey) -> Next {
-        guard var entry = entries[key], let status = entry.pending else { return .idle }
-        entry.pending = nil
+        guard var entry = entries[key], let status = waiting.removeValue(forKey: key) else { return .idle }
+        // Dictionaries keep their capacity: after a burst (every TaskQueue's first status) let it go.
+        if waiting.isEmpty, waiting.capacity > 64 { waiting = [:] }
         entry.place = .none
         entry.writing = true
         entries[key] = entry
-        queuedStatuses -= 1
         writing += 1
         return .write(.status(key, status))
     }
 
     private mutating func promoteDueRetries(now: Duration) {
         guard !delayed.isEmpty else { return }
+        defer { if delayed.isEmpty, delayed.capacity > 64 { delayed = [:] } }
         for (key, deadline) in delayed where deadline <= now {
             delayed[key] = nil
-            guard var entry = entries[key], entry.place == .delayed, let status = entry.pending else { continue }
+            guard var entry = entries[key], entry.place == .delayed, let status = waiting[key] else { continue }
             let isUrgent = entry.written != status.structuralHash
             entry.place = isUrgent ? .urgent : .refresh
             if isUrgent { urgent.append(key) } else { refresh.append(key) }
@@ -226,17 +227,13 @@ public struct StatusWriteQueue: Sendable {
                 return nil
             }
             entries[key] = entry
-            if let pending = entry.pending {
-                entries[key]?.pending = nil
-                queuedStatuses -= 1
-                offer(pending, for: key)
-            }
+            if let newer = waiting[key] { offer(newer, for: key) }
             guard failures > 0 else { return nil }
             return LogLine(
                 level: .info, message: "Updated status after failures",
                 metadata: ["taskQueue": "\(key)", "failures": "\(failures)"])
         case .notFound:
-            if entry.pending != nil { queuedStatuses -= 1 }
+            waiting[key] = nil
             entries[key] = nil
             backoff.forget(.status(key))
             return LogLine(
@@ -247,10 +244,7 @@ public struct StatusWriteQueue: Sendable {
                 entries[key] = nil
                 return nil
             }
-            if entry.pending == nil {
-                entry.pending = status
-                queuedStatuses += 1
-            }
+            if waiting[key] == nil { waiting[key] = status }
             let delay = backoff.when(.status(key), now: now)
             entry.place = .delayed
             entries[key] = entry
