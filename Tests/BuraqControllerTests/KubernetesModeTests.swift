@@ -60,18 +60,21 @@ import Testing
             await server.shutdown()
         }
 
-        func controller(mayWrite: @escaping @Sendable () -> Bool = { true }, identity: String = "test") -> Controller {
+        func controller(mayWrite: @escaping @Sendable () -> Bool = { true }, identity: String = "test") -> KubernetesModeController {
+            // As buraq-controller wires it: scales read from a Deployment informer, statuses and
+            // Events written by a StatusWriter.
+            let deployments = DeploymentCache(api: client, namespaces: ["default"])
             let writer = StatusWriter(
                 target: KubernetesStatusTarget(api: client, instance: identity), mayWrite: mayWrite,
                 logger: Logger(label: "status-\(identity)"))
             let environment = ControllerEnvironment(
                 metrics: RedisQueueMetricsSource(clients: RedisClients(), defaultURL: redisURL),
-                scaleTarget: DeploymentScaleTarget(api: client), status: writer,
+                scaleTarget: DeploymentScaleTarget(api: client, cache: deployments), status: writer,
                 mayWrite: mayWrite, logger: Logger(label: "controller-\(identity)"))
-            return Controller(
-                service: ControllerService(
-                    source: KubernetesTaskQueueSource(api: client, namespaces: ["default"]), environment: environment),
-                writer: writer)
+            return KubernetesModeController(
+                deployments: deployments, writer: writer,
+                controller: ControllerService(
+                    source: KubernetesTaskQueueSource(api: client, namespaces: ["default"]), environment: environment))
         }
 
         func replicas(_ deployment: String) async throws -> Int {
@@ -100,21 +103,6 @@ import Testing
             defer { redis.close() }
             try await redis.send("DEL", "buraq:{\(queue)}:stream")
             try await redis.send("XGROUP", "CREATE", "buraq:{\(queue)}:stream", "buraq", "$", "MKSTREAM")
-        }
-    }
-
-    /// The controller and its status writer, run together as in `buraq-controller`.
-    struct Controller: Service {
-        let service: ControllerService
-        let writer: StatusWriter
-
-        var isSynced: Bool { service.isSynced }
-
-        func run() async throws {
-            try await withThrowingDiscardingTaskGroup { group in
-                group.addTask { try await writer.run() }
-                group.addTask { try await service.run() }
-            }
         }
     }
 
@@ -226,5 +214,23 @@ import Testing
             group.cancelAll()
         }
         await h.stop()
+    }
+}
+
+/// The controller's Kubernetes-mode services (Deployment cache and polling) as one `Service`.
+struct KubernetesModeController: Service {
+    let deployments: DeploymentCache
+    let writer: StatusWriter
+    let controller: ControllerService
+
+    var isSynced: Bool { controller.isSynced && deployments.hasSynced }
+
+    func run() async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await deployments.run() }
+            group.addTask { try await writer.run() }
+            group.addTask { try await controller.run() }
+            try await group.waitForAll()
+        }
     }
 }

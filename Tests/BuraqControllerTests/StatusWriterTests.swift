@@ -161,8 +161,8 @@ import Testing
                 let result = await writer.updateStatus(TaskQueueStatus(observedGeneration: 1, backlog: Int64(index)), for: key)
                 #expect((try? result.get()) != nil)
             }
-            #expect(try await KubernetesModeTests.eventually { writer.queuedStatuses == 998 })
-            #expect(target.maxInFlight == 2)
+            #expect(try await KubernetesModeTests.eventually { target.maxInFlight == 2 })
+            #expect(writer.queuedStatuses == 998)
             target.release()
             #expect(try await KubernetesModeTests.eventually { target.written.count == 1000 })
             #expect(target.maxInFlight == 2)
