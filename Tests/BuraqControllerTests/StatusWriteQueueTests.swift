@@ -81,12 +81,28 @@ import Testing
         ])
     }
 
-    @Test func theFirstStatusOfAKeyIsUrgent() {
+    @Test func firstStatusesGoAfterUrgentOnesAndEventsButBeforeRefreshes() {
         var queue = StatusWriteQueue()
         Self.written(&queue, Self.status(replicas: 1), for: Self.a)
-        queue.offer(Self.status(replicas: 1, backlog: 5), for: Self.a)
-        queue.offer(Self.status(), for: Self.b)
-        #expect(Self.drain(&queue).map(\.key) == [Self.b, Self.a])
+        Self.written(&queue, Self.status(replicas: 1), for: Self.b)
+        let fresh = (0..<3).map { Self.key("new\($0)") }
+        queue.offer(Self.status(replicas: 1, backlog: 5), for: Self.a)  // a refresh
+        for key in fresh { queue.offer(Self.status(), for: key) }  // first statuses (as after a start)
+        queue.offer(Self.event("E"), for: Self.b)
+        queue.offer(Self.status(replicas: 4), for: Self.b)  // a structural change
+        #expect(Self.drain(&queue).map(\.key) == [Self.b, Self.b] + fresh + [Self.a])
+    }
+
+    @Test func aFirstStatusThatChangesStructureBeforeItIsWrittenBecomesUrgent() {
+        var queue = StatusWriteQueue()
+        let fresh = (0..<3).map { Self.key("new\($0)") }
+        for key in fresh { queue.offer(Self.status(replicas: 0), for: key) }
+        queue.offer(Self.status(replicas: 0, backlog: 9), for: fresh[1])  // figures only: stays in place
+        queue.offer(Self.status(replicas: 2), for: fresh[2])  // scaled: goes first
+        #expect(Self.drain(&queue) == [
+            .status(fresh[2], Self.status(replicas: 2)), .status(fresh[0], Self.status(replicas: 0)),
+            .status(fresh[1], Self.status(replicas: 0, backlog: 9)),
+        ])
     }
 
     @Test func atMostTheConfiguredNumberOfWritesAreInFlight() {
@@ -207,7 +223,7 @@ import Testing
         _ = queue.finished(write, .failed(Self.failure, retryable: true), now: .zero)
         #expect(queue.trackedKeys == 0)
         #expect(queue.isEmpty)
-        // Re-created under the same key: its first status is written (urgently) again.
+        // Re-created under the same key: its first status is written again.
         queue.offer(Self.status(), for: Self.a)
         #expect(Self.drain(&queue) == [.status(Self.a, Self.status())])
     }
@@ -225,9 +241,9 @@ import Testing
     @Test func notTheLeaderDropsEverythingQueued() {
         var queue = StatusWriteQueue()
         queue.offer(Self.status(), for: Self.a)
+        guard case .write(let inFlight) = queue.next(now: .zero) else { Issue.record("no write"); return }
         queue.offer(Self.status(), for: Self.b)
         queue.offer(Self.event("E"), for: Self.a)
-        guard case .write(let inFlight) = queue.next(now: .zero) else { Issue.record("no write"); return }
         let dropped = queue.dropQueued()
         #expect(dropped.statuses == 1 && dropped.events == 1)
         #expect(queue.droppedEvents == 1)
@@ -306,7 +322,7 @@ import Testing
             var queue = StatusWriteQueue()
             Self.written(&queue, base, for: Self.a)
             queue.offer(other, for: Self.a)
-            queue.offer(Self.status(), for: Self.b)  // urgent (first status of b)
+            queue.offer(Self.status(), for: Self.b)  // a first status: after urgent ones, before refreshes
             let order = Self.drain(&queue).map(\.key)
             #expect(order == (urgent ? [Self.a, Self.b] : [Self.b, Self.a]))
         }

@@ -9,8 +9,10 @@ import BuraqKube
 ///   while its key is being written waits and is queued when the write finishes).
 /// - **Priority.** A status whose structure (generation, replica counts, scale time, conditions'
 ///   type, status, reason) differs from the last one written for its key is urgent. Urgent
-///   statuses go first, then Events, then figures-only refreshes. The writer keeps a hash of the
-///   last written structure per key, not the status.
+///   statuses go first, then Events, then first statuses (of a TaskQueue this writer has not
+///   written yet: all of them after a start, most equal to what the previous leader wrote), then
+///   figures-only refreshes. A first status that changes structure before it is written becomes
+///   urgent. The writer keeps a hash of the last written structure per key, not the status.
 /// - **Events** wait in their own FIFO, bounded: when full the oldest is dropped and counted.
 ///   They are not coalesced (the reconciler already deduplicates and rate-limits them).
 /// - **Retries.** A failed status is retried after the key's backoff (client-go's
@@ -32,7 +34,7 @@ public struct StatusWriteQueue: Sendable {
     }
 
     private enum Place: Sendable {
-        case none, urgent, refresh, delayed
+        case none, urgent, initial, refresh, delayed
     }
 
     /// What is kept per TaskQueue between writes: a few bytes (the waiting status is apart).
@@ -41,8 +43,11 @@ public struct StatusWriteQueue: Sendable {
         var writing = false
         /// Deleted while being written: drop the entry when the write finishes.
         var forgotten = false
-        /// Hash of the structure of the last status written.
-        var written: Int?
+        /// Hash of the structure of the last status written or, before the first write, of the
+        /// first status offered.
+        var baseline: Int?
+        /// Whether ``baseline`` was written.
+        var baselineWritten = false
     }
 
     private enum BackoffKey: Hashable, Sendable {
@@ -63,6 +68,7 @@ public struct StatusWriteQueue: Sendable {
     private var waiting: [TaskQueueKey: TaskQueueStatus] = [:]
     // Lanes hold keys; a key whose entry no longer says it is in that lane is skipped.
     private var urgent = FIFO<TaskQueueKey>()
+    private var initial = FIFO<TaskQueueKey>()
     private var refresh = FIFO<TaskQueueKey>()
     private var delayed: [TaskQueueKey: Duration] = [:]
     private var events = FIFO<QueuedEvent>()
@@ -101,17 +107,15 @@ public struct StatusWriteQueue: Sendable {
         entry.forgotten = false
         var queued = false
         if !entry.writing {
-            let isUrgent = entry.written != status.structuralHash
+            let lane = Self.lane(for: status, &entry)
             switch entry.place {
             case .none:
-                entry.place = isUrgent ? .urgent : .refresh
-                if isUrgent { urgent.append(key) } else { refresh.append(key) }
+                enqueue(key, lane, &entry)
                 queued = true
-            case .refresh where isUrgent:
-                entry.place = .urgent
-                urgent.append(key)
+            case .initial where lane == .urgent, .refresh where lane == .urgent:
+                enqueue(key, .urgent, &entry)
                 queued = true
-            case .refresh, .urgent, .delayed:
+            case .initial, .refresh, .urgent, .delayed:
                 break
             }
         }
@@ -145,6 +149,7 @@ public struct StatusWriteQueue: Sendable {
         for key in entries.keys { backoff.forget(.status(key)) }
         entries = entries.filter(\.value.writing).mapValues { _ in Entry(writing: true, forgotten: true) }
         urgent.removeAll()
+        initial.removeAll()
         refresh.removeAll()
         delayed = [:]
         eventsNotBefore = nil
@@ -164,6 +169,9 @@ public struct StatusWriteQueue: Sendable {
         if !events.isEmpty, (eventsNotBefore ?? now) <= now, let queued = events.popFirst() {
             writing += 1
             return .write(.event(queued.key, queued.event, attempt: queued.attempt))
+        }
+        while let key = initial.popFirst() {
+            if entries[key]?.place == .initial { return hand(key) }
         }
         while let key = refresh.popFirst() {
             if entries[key]?.place == .refresh { return hand(key) }
@@ -199,15 +207,34 @@ public struct StatusWriteQueue: Sendable {
         return .write(.status(key, status))
     }
 
+    /// The lane a status goes to; the first status of a key becomes its provisional baseline.
+    private static func lane(for status: TaskQueueStatus, _ entry: inout Entry) -> Place {
+        let hash = status.structuralHash
+        guard let baseline = entry.baseline else {
+            entry.baseline = hash
+            return .initial
+        }
+        if baseline != hash { return .urgent }
+        return entry.baselineWritten ? .refresh : .initial
+    }
+
+    private mutating func enqueue(_ key: TaskQueueKey, _ lane: Place, _ entry: inout Entry) {
+        entry.place = lane
+        switch lane {
+        case .urgent: urgent.append(key)
+        case .initial: initial.append(key)
+        case .refresh: refresh.append(key)
+        case .none, .delayed: break
+        }
+    }
+
     private mutating func promoteDueRetries(now: Duration) {
         guard !delayed.isEmpty else { return }
         defer { if delayed.isEmpty, delayed.capacity > 64 { delayed = [:] } }
         for (key, deadline) in delayed where deadline <= now {
             delayed[key] = nil
             guard var entry = entries[key], entry.place == .delayed, let status = waiting[key] else { continue }
-            let isUrgent = entry.written != status.structuralHash
-            entry.place = isUrgent ? .urgent : .refresh
-            if isUrgent { urgent.append(key) } else { refresh.append(key) }
+            enqueue(key, Self.lane(for: status, &entry), &entry)
             entries[key] = entry
         }
     }
@@ -221,7 +248,8 @@ public struct StatusWriteQueue: Sendable {
         switch result {
         case .written:
             backoff.forget(.status(key))
-            entry.written = status.structuralHash
+            entry.baseline = status.structuralHash
+            entry.baselineWritten = true
             if entry.forgotten {
                 entries[key] = nil
                 return nil
