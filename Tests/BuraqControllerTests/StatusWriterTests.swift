@@ -84,6 +84,26 @@ import Testing
         await h.stop()
     }
 
+    @Test func anEventRefusedFor422IsDroppedAndCountedWhileAStatusIsRetried() async throws {
+        let h = try await Harness.make(names: ["a"])
+        let metrics = ControllerMetrics()
+        let writer = h.writer(metrics: metrics)
+        h.server.faults.inject(.status(422), count: 1, method: "POST")
+        h.server.faults.inject(.status(422), count: 1, method: "PATCH")
+        try await withThrowingTaskGroup(of: Void.self) { group throws in
+            group.addTask { try await writer.run() }
+            await writer.emit(QueueEvent(type: .normal, reason: "Refused", message: "invalid"), for: Self.key("a"))
+            _ = await writer.updateStatus(TaskQueueStatus(observedGeneration: 3), for: Self.key("a"))
+            #expect(try await KubernetesModeTests.eventually { try await h.status("a")?.observedGeneration == 3 })
+            #expect(try await KubernetesModeTests.eventually {
+                metrics.render().contains("buraq_controller_events_dropped_total 1\n")
+            })
+            #expect(try await h.events().isEmpty)
+            group.cancelAll()
+        }
+        await h.stop()
+    }
+
     @Test func gracefulShutdownFlushesWhatIsQueued() async throws {
         let names = (0..<20).map { "q\($0)" }
         let h = try await Harness.make(names: names)

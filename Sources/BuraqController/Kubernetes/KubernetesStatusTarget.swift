@@ -28,12 +28,15 @@ public struct KubernetesStatusTarget: StatusWriteTarget {
         } catch let error as KubeAPIError where error.isNotFound {
             return .notFound  // deleted meanwhile: the informer will report it
         } catch {
-            let action: String
+            let failure: ControllerError
             switch write {
-            case .status: action = "Writing the status of TaskQueue \(key)"
-            case .event(_, let event, _): action = "Recording Event \(event.reason) about TaskQueue \(key)"
+            case .status:
+                failure = .kubernetes(error, code: .failedUpdateStatus, action: "Writing the status of TaskQueue \(key)")
+            case .event(_, let event, _):
+                failure = .kubernetes(
+                    error, code: .failedRecordEvent, action: "Recording Event \(event.reason) about TaskQueue \(key)")
             }
-            return .failed(.kubernetes(error, code: .failedUpdateStatus, action: action), retryable: Self.isRetryable(error))
+            return .failed(failure, retryable: Self.isRetryable(error))
         }
     }
 
