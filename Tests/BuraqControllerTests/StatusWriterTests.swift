@@ -51,14 +51,25 @@ import Testing
 
     static func key(_ name: String) -> TaskQueueKey { TaskQueueKey(namespace: "default", name: name) }
 
-    @Test func writesStatusesAndEventsAndRetriesThrough500And429() async throws {
-        let h = try await Harness.make(names: ["a", "b"])
+    /// Runs a writer (with its metrics) against a fake API server holding TaskQueues `names` while `body` runs.
+    static func withWriter(
+        names: [String], _ body: (Harness, StatusWriter, ControllerMetrics) async throws -> Void
+    ) async throws {
+        let h = try await Harness.make(names: names)
         let metrics = ControllerMetrics()
         let writer = h.writer(metrics: metrics)
-        h.server.faults.inject(.status(500), count: 3, method: "PATCH")
-        h.server.faults.inject(.status(429), count: 2, method: "POST")
         try await withThrowingTaskGroup(of: Void.self) { group throws in
             group.addTask { try await writer.run() }
+            try await body(h, writer, metrics)
+            group.cancelAll()
+        }
+        await h.stop()
+    }
+
+    @Test func writesStatusesAndEventsAndRetriesThrough500And429() async throws {
+        try await Self.withWriter(names: ["a", "b"]) { h, writer, metrics throws in
+            h.server.faults.inject(.status(500), count: 3, method: "PATCH")
+            h.server.faults.inject(.status(429), count: 2, method: "POST")
             for backlog in 1...5 {
                 _ = await writer.updateStatus(TaskQueueStatus(observedGeneration: 1, backlog: Int64(backlog), replicas: 1), for: Self.key("a"))
             }
@@ -79,19 +90,13 @@ import Testing
             #expect(try await KubernetesModeTests.eventually { writer.queuedStatuses == 0 })
             #expect(metrics.render().contains("buraq_controller_status_queue_depth 0\n"))
             #expect(metrics.render().contains("buraq_controller_events_dropped_total 0\n"))
-            group.cancelAll()
         }
-        await h.stop()
     }
 
     @Test func anEventRefusedFor422IsDroppedAndCountedWhileAStatusIsRetried() async throws {
-        let h = try await Harness.make(names: ["a"])
-        let metrics = ControllerMetrics()
-        let writer = h.writer(metrics: metrics)
-        h.server.faults.inject(.status(422), count: 1, method: "POST")
-        h.server.faults.inject(.status(422), count: 1, method: "PATCH")
-        try await withThrowingTaskGroup(of: Void.self) { group throws in
-            group.addTask { try await writer.run() }
+        try await Self.withWriter(names: ["a"]) { h, writer, metrics throws in
+            h.server.faults.inject(.status(422), count: 1, method: "POST")
+            h.server.faults.inject(.status(422), count: 1, method: "PATCH")
             await writer.emit(QueueEvent(type: .normal, reason: "Refused", message: "invalid"), for: Self.key("a"))
             _ = await writer.updateStatus(TaskQueueStatus(observedGeneration: 3), for: Self.key("a"))
             #expect(try await KubernetesModeTests.eventually { try await h.status("a")?.observedGeneration == 3 })
@@ -99,9 +104,7 @@ import Testing
                 metrics.render().contains("buraq_controller_events_dropped_total 1\n")
             })
             #expect(try await h.events().isEmpty)
-            group.cancelAll()
         }
-        await h.stop()
     }
 
     @Test func gracefulShutdownFlushesWhatIsQueued() async throws {
