@@ -94,7 +94,7 @@ elif [ "$mode" = "controller-kube" ]; then
     >"$dir/controller.log" 2>&1 &
   controller_pid=$!
   pids+=("$controller_pid")
-  echo "buraq-controller ${controller_args[*]} (pid $controller_pid); warm-up ${warmup} s, window ${seconds} s"
+  echo "buraq-controller${controller_args[*]:+ ${controller_args[*]}} (pid $controller_pid); warm-up ${warmup} s, window ${seconds} s"
   if ! python3 "$kube" measure --controller-pid "$controller_pid" --apiserver-pid "$apiserver_pid" \
     --redis-port "$port" --task-queues "$task_queues" --metrics-url "http://127.0.0.1:$metrics_port/metrics" \
     --api-url "$api_url" --buraq .build/release/buraq --command "$command_line" \

@@ -250,7 +250,7 @@ def summary(args, window, reactions):
     mb = lambda kb: f"{kb:,} kB = {kb * 1024 / 1e6:.1f} MB"
     print()
     print(f"==> controller, Kubernetes mode (fake API server), {args.task_queues:,} TaskQueues"
-          f"{f', every {args.backlog_every}th with {args.backlog} tasks' if args.backlog_every else ''}")
+          f"{f', one in {args.backlog_every} with {args.backlog} tasks' if args.backlog_every else ''}")
     print(f"  command:            {args.command}")
     print(f"  controller args:    {args.controller_args or '(defaults)'}")
     print(f"  window:             {window['elapsed']:.1f} s, from {window['from']:.1f} s to {window['to']:.1f} s after start"
