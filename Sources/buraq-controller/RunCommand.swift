@@ -60,7 +60,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Local mode: directory for worker output (one <worker>.log each; default a temporary directory).")
     var workerLogDir: String?
 
-    @Option(name: .customLong("kube-api-qps"), help: "Kubernetes: requests a second to the API server (token bucket). Each poll reads the workload's /scale, so about this many TaskQueues can poll every second.")
+    @Option(name: .customLong("kube-api-qps"), help: "Kubernetes: requests a second to the API server (token bucket). Scales are read from a Deployment watch; scale changes, statuses and Events use requests.")
     var kubeAPIQPS: Double = 20
 
     @Option(name: .customLong("kube-api-burst"), help: "Kubernetes: requests allowed in a burst above --kube-api-qps.")
@@ -138,8 +138,11 @@ struct RunCommand: AsyncParsableCommand {
                 services.append(.init(service: elector))
                 services.append(.init(service: LeadershipReporter(elector: elector, metrics: metrics, logger: logger)))
             }
+            // Replica counts come from a Deployment informer, not a GET of /scale per poll.
+            let deployments = DeploymentCache(api: api, namespaces: namespaces, logger: logger)
+            services.append(.init(service: deployments))
             let environment = ControllerEnvironment(
-                metrics: redisSource, scaleTarget: DeploymentScaleTarget(api: api, logger: logger),
+                metrics: redisSource, scaleTarget: DeploymentScaleTarget(api: api, cache: deployments, logger: logger),
                 status: KubernetesStatusSink(api: api, instance: identity, logger: logger), observer: metrics,
                 mayWrite: mayWrite, logger: logger)
             controller = ControllerService(

@@ -60,12 +60,18 @@ import Testing
             await server.shutdown()
         }
 
-        func controller(mayWrite: @escaping @Sendable () -> Bool = { true }, identity: String = "test") -> ControllerService {
+        func controller(mayWrite: @escaping @Sendable () -> Bool = { true }, identity: String = "test") -> KubernetesModeController {
+            // As buraq-controller wires it: scales read from a Deployment informer.
+            let deployments = DeploymentCache(api: client, namespaces: ["default"])
             let environment = ControllerEnvironment(
                 metrics: RedisQueueMetricsSource(clients: RedisClients(), defaultURL: redisURL),
-                scaleTarget: DeploymentScaleTarget(api: client), status: KubernetesStatusSink(api: client, instance: identity),
+                scaleTarget: DeploymentScaleTarget(api: client, cache: deployments),
+                status: KubernetesStatusSink(api: client, instance: identity),
                 mayWrite: mayWrite, logger: Logger(label: "controller-\(identity)"))
-            return ControllerService(source: KubernetesTaskQueueSource(api: client, namespaces: ["default"]), environment: environment)
+            return KubernetesModeController(
+                deployments: deployments,
+                controller: ControllerService(
+                    source: KubernetesTaskQueueSource(api: client, namespaces: ["default"]), environment: environment))
         }
 
         func replicas(_ deployment: String) async throws -> Int {
@@ -205,5 +211,21 @@ import Testing
             group.cancelAll()
         }
         await h.stop()
+    }
+}
+
+/// The controller's Kubernetes-mode services (Deployment cache and polling) as one `Service`.
+struct KubernetesModeController: Service {
+    let deployments: DeploymentCache
+    let controller: ControllerService
+
+    var isSynced: Bool { controller.isSynced && deployments.hasSynced }
+
+    func run() async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await deployments.run() }
+            group.addTask { try await controller.run() }
+            try await group.waitForAll()
+        }
     }
 }

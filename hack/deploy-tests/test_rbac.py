@@ -50,6 +50,8 @@ def test_the_controller_may_do_its_job():
         ("GET", "/apis/buraq.dev/v1alpha1/taskqueues"),
         ("GET", "/apis/buraq.dev/v1alpha1/taskqueues?watch=1"),
         ("PATCH", "/apis/buraq.dev/v1alpha1/namespaces/a/taskqueues/q/status"),
+        ("GET", "/apis/apps/v1/deployments?limit=500&resourceVersion=0"),
+        ("GET", "/apis/apps/v1/deployments?watch=true&resourceVersion=7"),
         ("GET", "/apis/apps/v1/namespaces/a/deployments/w/scale"),
         ("PATCH", "/apis/apps/v1/namespaces/a/deployments/w/scale"),
         ("PATCH", "/api/v1/namespaces/a/pods/p"),
@@ -67,6 +69,7 @@ def test_the_controller_may_not_do_more():
         ("GET", "/api/v1/namespaces/a/secrets/redis"),             # only with a per-namespace RoleBinding
         ("PUT", "/apis/apps/v1/namespaces/a/deployments/w"),        # scale only, never the Deployment
         ("PATCH", "/apis/apps/v1/namespaces/a/deployments/w"),
+        ("GET", "/apis/apps/v1/namespaces/a/deployments/w"),        # watched, never read one by one
         ("DELETE", "/api/v1/namespaces/a/pods/p"),
         ("POST", "/api/v1/namespaces/a/pods"),
         ("PUT", "/apis/buraq.dev/v1alpha1/namespaces/a/taskqueues/q"),  # never the spec
@@ -110,6 +113,8 @@ def test_rule_matching_honours_resource_names():
 NOT_EXERCISED = {
     ("pods", "patch"): "deletion-cost annotations go to idle pods named by live worker heartbeats at a scale-down",
     ("leases", "create"): "only a controller that finds no Lease creates it",
+    ("deployments/scale", "get"): "scales come from the Deployment watch; a GET happens only before it synced, "
+                                  "for a Deployment it does not know, or after a conflict",
 }
 
 E2E_NAMESPACE = "e2e"

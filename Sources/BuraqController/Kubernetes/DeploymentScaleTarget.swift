@@ -4,6 +4,10 @@ import Synchronization
 
 /// Kubernetes mode's scale target: a Deployment's `/scale` subresource (`autoscaling/v1 Scale`).
 ///
+/// The scale is read from a ``DeploymentCache`` when one is given and it knows the Deployment;
+/// otherwise (cache not synced yet, Deployment not in it) with a GET of `/scale`, which also
+/// gives the API server's own error for a missing Deployment.
+///
 /// The write is guarded by the resourceVersion of the scale just read (the HPA's guard): when
 /// someone else changed the Deployment in between, the API answers 409 and the write is retried
 /// on a fresh read, as long as the count is still the one the decision started from. Before a
@@ -16,18 +20,32 @@ public final class DeploymentScaleTarget: ScaleTarget {
     public static let idleDeletionCost = "-100"
 
     private let api: any KubernetesAPI
+    private let cache: DeploymentCache?
     private let logger: Logger
     private let versions = Mutex<[TaskQueueKey: String]>([:])
     private let conflictRetries: Int
 
-    /// Creates a target over `api`.
-    public init(api: any KubernetesAPI, conflictRetries: Int = 3, logger: Logger = Logger(label: "buraq.controller.scale")) {
+    /// Creates a target over `api`, reading scales from `cache` when it can.
+    public init(
+        api: any KubernetesAPI, cache: DeploymentCache? = nil, conflictRetries: Int = 3,
+        logger: Logger = Logger(label: "buraq.controller.scale")
+    ) {
         self.api = api
+        self.cache = cache
         self.conflictRetries = conflictRetries
         self.logger = logger
     }
 
     public func scale(of target: QueueTarget) async -> Result<ScaleState, ControllerError> {
+        if let cached = cache?.scale(namespace: target.key.namespace, name: target.scaleTargetName) {
+            versions.withLock { $0[target.key] = cached.resourceVersion }
+            return .success(ScaleState(replicas: cached.replicas, statusReplicas: cached.statusReplicas))
+        }
+        return await read(target)
+    }
+
+    /// Reads `/scale` from the API server.
+    private func read(_ target: QueueTarget) async -> Result<ScaleState, ControllerError> {
         do {
             let scale = try await api.getScale(deployment: target.scaleTargetName, namespace: target.key.namespace)
             versions.withLock { $0[target.key] = scale.metadata.resourceVersion }
@@ -51,12 +69,20 @@ public final class DeploymentScaleTarget: ScaleTarget {
                     name: target.scaleTargetName, namespace: target.key.namespace, replicas: Int(replicas),
                     resourceVersion: version)
                 versions.withLock { $0[target.key] = scale.metadata.resourceVersion }
+                if let version = scale.metadata.resourceVersion {
+                    cache?.wrote(
+                        DeploymentCache.Entry(
+                            replicas: Int32(scale.spec.replicas ?? Int(replicas)), statusReplicas: scale.status.map { Int32($0.replicas) },
+                            resourceVersion: version),
+                        namespace: target.key.namespace, name: target.scaleTargetName)
+                }
                 return .success(())
             } catch let error as KubeAPIError where error.isConflict && attempt < conflictRetries {
                 logger.info(
                     "Conflict writing scale, reading again",
                     metadata: ["taskQueue": "\(target.key)", "scaleTarget": "\(target.scaleTargetName)", "attempt": "\(attempt + 1)"])
-                guard case .success(let fresh) = await scale(of: target) else { continue }
+                // Read from the API server: the cache may be what was stale.
+                guard case .success(let fresh) = await read(target) else { continue }
                 guard fresh.replicas == current.replicas else {
                     return .failure(
                         ControllerError(

@@ -169,15 +169,19 @@ extension Informer {
     /// that keeps only the named top-level fields and the named `metadata` fields of each object
     /// (`name`, `namespace` and `resourceVersion` are always kept).
     public static func keeping(fields: [String], metadata: [String]) -> @Sendable (JSONValue) -> JSONValue {
-        let metadataFields = Set(metadata).union(["name", "namespace", "resourceVersion"])
+        keeping(paths: fields.map { [$0] } + metadata.map { ["metadata", $0] })
+    }
+
+    /// A transform that keeps only the values at the given paths of object keys (for example
+    /// `["spec", "replicas"]`), plus `metadata.name`, `metadata.namespace` and
+    /// `metadata.resourceVersion`. Missing paths are left out.
+    public static func keeping(paths: [[String]]) -> @Sendable (JSONValue) -> JSONValue {
+        let identity: [[String]] = [["metadata", "name"], ["metadata", "namespace"], ["metadata", "resourceVersion"]]
+        let kept = identity + paths.filter { !$0.isEmpty && !identity.contains($0) }
         return { object in
-            var kept: [String: JSONValue] = [:]
-            for field in fields { if let value = object[field] { kept[field] = value } }
-            var meta: [String: JSONValue] = [:]
-            for field in metadataFields { if let value = object[path: ["metadata", field]] { meta[field] = value } }
-            kept["metadata"] = .object(meta)
-            return .object(kept)
+            var result: JSONValue = ["metadata": [:]]
+            for path in kept { if let value = object[path: path] { result[path: path] = value } }
+            return result
         }
     }
 }
-
