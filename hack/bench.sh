@@ -38,6 +38,7 @@ redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --dir "$d
 redis_pid=$!
 pids+=("$redis_pid")
 for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.05; done
+redis-cli -p "$port" ping >/dev/null 2>&1 || { echo "redis-server did not start:" >&2; tail -5 "$dir/redis.log" >&2; exit 1; }
 echo "redis-server $(redis-server --version | awk '{print $3}') on port $port (pid $redis_pid)"
 if [ "$mode" = "controller" ] || [ "$mode" = "controller-kube" ]; then
   # The controller is measured as its image ships it (images/buraq-controller/Dockerfile, same

@@ -166,25 +166,26 @@ def steady_window(args, controller, apiserver):
         time.sleep(0.5)
     t0, cpu0, api_cpu0 = time.monotonic(), controller.cpu_seconds(), apiserver.cpu_seconds()
     m0 = scrape(args.metrics_url)
-    # Polls every 10 s of the window too (one scrape each), to tell a ramp from a steady rate.
-    samples, next_sample = [(t0, m0["polls"])], t0 + 10
+    # Polls and CPU every 10 s of the window too (one scrape each), to tell a ramp from a steady rate.
+    samples, next_sample = [(t0, m0["polls"], cpu0)], t0 + 10
     while time.monotonic() < t0 + args.seconds:
         check(processes)
         rss_max = max(rss_max, controller.rss_kb())
         if time.monotonic() >= next_sample and next_sample < t0 + args.seconds - 5:
-            samples.append((time.monotonic(), scrape(args.metrics_url)["polls"]))
+            samples.append((time.monotonic(), scrape(args.metrics_url)["polls"], controller.cpu_seconds()))
             next_sample += 10
         time.sleep(min(1.0, max(0.0, t0 + args.seconds - time.monotonic())))
     t1, cpu1, api_cpu1 = time.monotonic(), controller.cpu_seconds(), apiserver.cpu_seconds()
     rss_end = controller.rss_kb()
     m1 = scrape(args.metrics_url)
-    samples.append((t1, m1["polls"]))
+    samples.append((t1, m1["polls"], cpu1))
     elapsed = t1 - t0
     return {
         "from": t0 - started, "to": t1 - started, "elapsed": elapsed,
         "pollsBefore": m0["polls"], "pollsAfter": m1["polls"],
         "pollsPerSecond": (m1["polls"] - m0["polls"]) / elapsed,
         "pollRates": [(b[1] - a[1]) / (b[0] - a[0]) for a, b in zip(samples, samples[1:])],
+        "cpuBySample": [100 * (b[2] - a[2]) / (b[0] - a[0]) for a, b in zip(samples, samples[1:])],
         "scaleWrites": m1["scaleWrites"] - m0["scaleWrites"], "errors": m1["errors"] - m0["errors"],
         "cpu": 100 * (cpu1 - cpu0) / elapsed, "apiCPU": 100 * (api_cpu1 - api_cpu0) / elapsed,
         "rssEnd": rss_end, "rssMax": max(rss_max, rss_end),
@@ -266,7 +267,8 @@ def summary(args, window, reactions):
           f" {window['from']:.0f} s, {window['pollsAfter']:,.0f} at {window['to']:.0f} s)")
     print(f"  polls/s by 10 s:    {', '.join(f'{rate:,.0f}' for rate in window['pollRates'])}")
     print(f"  scale writes, errors in window: {window['scaleWrites']:.0f}, {window['errors']:.0f}")
-    print(f"  controller CPU:     {window['cpu']:.1f} % of one core (user + system)")
+    print(f"  controller CPU:     {window['cpu']:.1f} % of one core (user + system); by 10 s:"
+          f" {', '.join(f'{cpu:.1f}' for cpu in window['cpuBySample'])} %")
     print(f"  controller RSS:     end {mb(window['rssEnd'])}; max {mb(window['rssMax'])}")
     print(f"  fake API server CPU: {window['apiCPU']:.1f} % of one core")
     if done:
