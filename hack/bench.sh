@@ -98,8 +98,8 @@ elif [ "$mode" = "controller-kube" ]; then
   echo "buraq-controller${controller_args[*]:+ ${controller_args[*]}} (pid $controller_pid); warm-up ${warmup} s, window ${seconds} s"
   if ! python3 "$kube" measure --controller-pid "$controller_pid" --apiserver-pid "$apiserver_pid" \
     --redis-port "$port" --task-queues "$task_queues" --metrics-url "http://127.0.0.1:$metrics_port/metrics" \
-    --api-url "$api_url" --buraq .build/release/buraq --command "$command_line" \
-    --controller-args "${controller_args[*]}" --warmup "$warmup" --seconds "$seconds" --backlog-every "$every" \
+    --api-url "$api_url" --buraq .build/release/buraq --command="$command_line" \
+    --controller-args="${controller_args[*]}" --warmup "$warmup" --seconds "$seconds" --backlog-every "$every" \
     --backlog "$backlog" --reaction-runs "$runs" --reaction-tasks "$tasks" --reaction-timeout "$timeout"; then
     echo "--- controller log (last 20 lines)" >&2; tail -20 "$dir/controller.log" >&2
     echo "--- fake API server log (last 5 lines)" >&2; tail -5 "$dir/apiserver.log" >&2

@@ -68,42 +68,49 @@ def objects_command(args):
     print(" ".join(f"kq-{i}" for i in range(args.task_queues) if loaded(i, args.backlog_every)))
 
 
+class Failure(Exception):
+    pass
+
+
 class Process:
     """CPU and memory of one process from /proc."""
 
     def __init__(self, pid, name):
         self.pid, self.name = pid, name
 
+    def read(self, name):
+        try:
+            with open(f"/proc/{self.pid}/{name}") as f:
+                return f.read()
+        except (FileNotFoundError, ProcessLookupError):
+            raise Failure(f"{self.name} (pid {self.pid}) exited")
+
+    def stat(self):
+        """The fields of /proc/PID/stat after the command name: index 0 is field 3 (state)."""
+        return self.read("stat").rsplit(")", 1)[1].split()
+
     def alive(self):
         try:
-            with open(f"/proc/{self.pid}/stat") as f:
-                return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-        except FileNotFoundError:
+            return self.stat()[0] != "Z"
+        except Failure:
             return False
 
     def cpu_seconds(self):
         """utime + stime (fields 14 and 15 of /proc/PID/stat) in seconds."""
-        with open(f"/proc/{self.pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
+        fields = self.stat()
         return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
     def age(self):
         """Seconds since the process started (field 22 of /proc/PID/stat, ticks after boot)."""
-        with open(f"/proc/{self.pid}/stat") as f:
-            started = int(f.read().rsplit(")", 1)[1].split()[19]) / CLK_TCK
+        started = int(self.stat()[19]) / CLK_TCK
         with open("/proc/uptime") as f:
             return float(f.read().split()[0]) - started
 
     def rss_kb(self):
-        with open(f"/proc/{self.pid}/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
+        for line in self.read("status").splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
         return 0
-
-
-class Failure(Exception):
-    pass
 
 
 def http_get(url, timeout=10):
