@@ -145,6 +145,15 @@ def scrape(metrics_url):
     }
 
 
+def api_requests(api_url):
+    """The fake API server's request counts by verb and resource (GET /fake/requests), or None."""
+    try:
+        status, body = http_get(api_url.rstrip("/") + "/fake/requests")
+    except (OSError, http.client.HTTPException):
+        return None
+    return json.loads(body)["requests"] if status == 200 else None
+
+
 def check(processes):
     for p in processes:
         if not p.alive():
@@ -172,7 +181,7 @@ def steady_window(args, controller, apiserver):
         rss_max = max(rss_max, controller.rss_kb())
         time.sleep(0.5)
     t0, cpu0, api_cpu0 = time.monotonic(), controller.cpu_seconds(), apiserver.cpu_seconds()
-    m0 = scrape(args.metrics_url)
+    m0, r0 = scrape(args.metrics_url), api_requests(args.api_url)
     # Polls and CPU every 10 s of the window too (one scrape each), to tell a ramp from a steady rate.
     samples, next_sample = [(t0, m0["polls"], cpu0)], t0 + 10
     while time.monotonic() < t0 + args.seconds:
@@ -184,7 +193,7 @@ def steady_window(args, controller, apiserver):
         time.sleep(min(1.0, max(0.0, t0 + args.seconds - time.monotonic())))
     t1, cpu1, api_cpu1 = time.monotonic(), controller.cpu_seconds(), apiserver.cpu_seconds()
     rss_end = controller.rss_kb()
-    m1 = scrape(args.metrics_url)
+    m1, r1 = scrape(args.metrics_url), api_requests(args.api_url)
     samples.append((t1, m1["polls"], cpu1))
     elapsed = t1 - t0
     return {
@@ -196,6 +205,8 @@ def steady_window(args, controller, apiserver):
         "scaleWrites": m1["scaleWrites"] - m0["scaleWrites"], "errors": m1["errors"] - m0["errors"],
         "cpu": 100 * (cpu1 - cpu0) / elapsed, "apiCPU": 100 * (api_cpu1 - api_cpu0) / elapsed,
         "rssEnd": rss_end, "rssMax": max(rss_max, rss_end),
+        "requests": None if r0 is None or r1 is None else
+        {key: (n - r0.get(key, 0)) / elapsed for key, n in r1.items() if n > r0.get(key, 0)},
     }
 
 
@@ -278,6 +289,12 @@ def summary(args, window, reactions):
           f" {', '.join(f'{cpu:.1f}' for cpu in window['cpuBySample'])} %")
     print(f"  controller RSS:     end {mb(window['rssEnd'])}; max {mb(window['rssMax'])}")
     print(f"  fake API server CPU: {window['apiCPU']:.1f} % of one core")
+    requests = window["requests"]
+    if requests is None:
+        print("  API requests:       (this buraq-fake-apiserver has no GET /fake/requests)")
+    else:
+        by_kind = ", ".join(f"{key} {rate:,.1f}" for key, rate in sorted(requests.items(), key=lambda kv: -kv[1]))
+        print(f"  API requests:       {sum(requests.values()):,.1f}/s{f' ({by_kind})' if by_kind else ''}")
     if done:
         print(f"  reaction:           median {statistics.median(done):.0f} ms, max {done[-1]:.0f} ms"
               f" ({len(done)} of {len(reactions)} runs; first task to spec.replicas change)")
