@@ -7,10 +7,11 @@
 # [--reaction-tasks 500] [--reaction-timeout 120] [--backlog-every 3] [--backlog 100] [CONTROLLER_ARGS]`
 # measures the controller in Kubernetes mode: the controller as the image ships it against a release
 # `buraq-fake-apiserver` preloaded with the TaskQueue CRD, N Deployments w-i and N TaskQueues q-i
-# (queue kq-i; every 3rd holds 100 tasks). After the warm-up it prints polls/s, CPU and RSS over the
-# window, then the time from a burst's first task to its Deployment's spec.replicas change. Other
-# arguments go to the controller, e.g. --kube-api-qps 5000 --kube-api-burst 5000
-# (hack/bench/controller-kube.py does the objects and the measuring).
+# (queue kq-i; every 3rd holds 100 tasks). After the warm-up it prints polls/s, CPU, RSS and the
+# API requests by kind (GET /fake/requests) over the window, then the time from a burst's first
+# task to its Deployment's spec.replicas change. Other arguments go to the controller, e.g.
+# --kube-api-qps 5000 --kube-api-burst 5000 (hack/bench/controller-kube.py does the objects and
+# the measuring).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-}"
