@@ -66,6 +66,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("kube-api-burst"), help: "Kubernetes: requests allowed in a burst above --kube-api-qps.")
     var kubeAPIBurst: Int = 30
 
+    @Option(help: "Kubernetes: status and Event writes in flight at once. They are queued off the poll path; each holds a slot of the API rate limiter that a scale write may wait behind.")
+    var statusWriteConcurrency: Int = StatusWriterConfiguration().concurrentWrites
+
     @Option(help: "Polls running at once at most; due polls beyond it wait for a free slot, earliest first.")
     var maxConcurrentPolls: Int = ControllerService.defaultMaxConcurrentPolls
 
@@ -77,6 +80,9 @@ struct RunCommand: AsyncParsableCommand {
         }
         if !(kubeAPIQPS > 0) { throw ValidationError("--kube-api-qps must be above 0, got \(kubeAPIQPS)") }
         if kubeAPIBurst < 1 { throw ValidationError("--kube-api-burst must be at least 1, got \(kubeAPIBurst)") }
+        if statusWriteConcurrency < 1 {
+            throw ValidationError("--status-write-concurrency must be at least 1, got \(statusWriteConcurrency)")
+        }
         if maxConcurrentPolls < 1 {
             throw ValidationError("--max-concurrent-polls must be at least 1, got \(maxConcurrentPolls)")
         }
@@ -141,10 +147,17 @@ struct RunCommand: AsyncParsableCommand {
             // Replica counts come from a Deployment informer, not a GET of /scale per poll.
             let deployments = DeploymentCache(api: api, namespaces: namespaces, logger: logger)
             services.append(.init(service: deployments))
+            // Statuses and Events are written off the poll path. Listed after the elector and
+            // before the controller: at shutdown it flushes after the last poll and before the
+            // lease is released.
+            let writer = StatusWriter(
+                target: KubernetesStatusTarget(api: api, instance: identity),
+                configuration: StatusWriterConfiguration(concurrentWrites: statusWriteConcurrency), mayWrite: mayWrite,
+                observer: metrics, logger: logger)
+            services.append(.init(service: writer))
             let environment = ControllerEnvironment(
                 metrics: redisSource, scaleTarget: DeploymentScaleTarget(api: api, cache: deployments, logger: logger),
-                status: KubernetesStatusSink(api: api, instance: identity, logger: logger), observer: metrics,
-                mayWrite: mayWrite, logger: logger)
+                status: writer, observer: metrics, mayWrite: mayWrite, logger: logger)
             controller = ControllerService(
                 source: KubernetesTaskQueueSource(api: api, namespaces: namespaces, logger: logger), environment: environment,
                 maxConcurrentPolls: maxConcurrentPolls)
@@ -156,8 +169,8 @@ struct RunCommand: AsyncParsableCommand {
                     "leaderElect": "\(leaderElect)", "identity": "\(identity)",
                 ])
         }
-        // Graceful shutdown runs in reverse order: the controller stops first, then the elector
-        // (releasing the Lease), then the endpoints.
+        // Graceful shutdown runs in reverse order: the controller stops first, then the status
+        // writer (flushing), then the elector (releasing the Lease), then the endpoints.
         services = try endpointServices(metrics: metrics, controller: controller, logger: logger) + services
         services.append(.init(service: controller))
         let group = ServiceGroup(

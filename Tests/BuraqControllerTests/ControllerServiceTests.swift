@@ -119,12 +119,12 @@ import Testing
         let observer = ForgetRecorder()
         let source = FedSource()
         let a = Self.target("a")
+        let status = LoggingStatusSink(logger: Logger(label: "test"))
         memory.set(QueueStats(length: 30, lag: 30), for: "a")
         let service = ControllerService(
             source: source,
             environment: ControllerEnvironment(
-                metrics: metrics, scaleTarget: InMemoryScaleTarget(), status: LoggingStatusSink(logger: Logger(label: "test")),
-                observer: observer))
+                metrics: metrics, scaleTarget: InMemoryScaleTarget(), status: status, observer: observer))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await service.run() }
             source.continuation.yield(.upsert(a.key, generation: 1, .success(a)))
@@ -133,6 +133,7 @@ import Testing
             source.continuation.yield(.delete(a.key))
             try await Self.until { observer.forgotten.withLock { !$0.isEmpty } }
             #expect(observer.forgotten.withLock { $0 } == [a.key])
+            try await Self.until { status.statuses[a.key] == nil }  // the status sink forgets it too
             // Re-created under the same key: polled again, as a new TaskQueue.
             source.continuation.yield(.upsert(a.key, generation: 2, .success(a)))
             try await Self.until { metrics.reads(of: "a") == 2 }

@@ -61,15 +61,18 @@ import Testing
         }
 
         func controller(mayWrite: @escaping @Sendable () -> Bool = { true }, identity: String = "test") -> KubernetesModeController {
-            // As buraq-controller wires it: scales read from a Deployment informer.
+            // As buraq-controller wires it: scales read from a Deployment informer, statuses and
+            // Events written by a StatusWriter.
             let deployments = DeploymentCache(api: client, namespaces: ["default"])
+            let writer = StatusWriter(
+                target: KubernetesStatusTarget(api: client, instance: identity), mayWrite: mayWrite,
+                logger: Logger(label: "status-\(identity)"))
             let environment = ControllerEnvironment(
                 metrics: RedisQueueMetricsSource(clients: RedisClients(), defaultURL: redisURL),
-                scaleTarget: DeploymentScaleTarget(api: client, cache: deployments),
-                status: KubernetesStatusSink(api: client, instance: identity),
+                scaleTarget: DeploymentScaleTarget(api: client, cache: deployments), status: writer,
                 mayWrite: mayWrite, logger: Logger(label: "controller-\(identity)"))
             return KubernetesModeController(
-                deployments: deployments,
+                deployments: deployments, writer: writer,
                 controller: ControllerService(
                     source: KubernetesTaskQueueSource(api: client, namespaces: ["default"]), environment: environment))
         }
@@ -217,6 +220,7 @@ import Testing
 /// The controller's Kubernetes-mode services (Deployment cache and polling) as one `Service`.
 struct KubernetesModeController: Service {
     let deployments: DeploymentCache
+    let writer: StatusWriter
     let controller: ControllerService
 
     var isSynced: Bool { controller.isSynced && deployments.hasSynced }
@@ -224,6 +228,7 @@ struct KubernetesModeController: Service {
     func run() async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await deployments.run() }
+            group.addTask { try await writer.run() }
             group.addTask { try await controller.run() }
             try await group.waitForAll()
         }

@@ -8,6 +8,7 @@ struct RunCommandFlagTests {
         (["--kube-api-qps", "0"], "--kube-api-qps must be above 0, got 0.0"),
         (["--kube-api-burst", "0"], "--kube-api-burst must be at least 1, got 0"),
         (["--max-concurrent-polls", "0"], "--max-concurrent-polls must be at least 1, got 0"),
+        (["--status-write-concurrency", "0"], "--status-write-concurrency must be at least 1, got 0"),
     ])
     func badFlagIsNamed(arguments: [String], message: String) async throws {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("ctl-flags-\(UUID().uuidString).log").path

@@ -25,6 +25,8 @@ public struct ControllerError: Error, Sendable, Hashable, CustomStringConvertibl
         public static let failedRescale = Code("FailedRescale")
         /// The status could not be written.
         public static let failedUpdateStatus = Code("FailedUpdateStatus")
+        /// An Event could not be recorded.
+        public static let failedRecordEvent = Code("FailedRecordEvent")
         /// Local mode: worker processes keep exiting.
         public static let workersCrashing = Code("WorkersCrashing")
     }

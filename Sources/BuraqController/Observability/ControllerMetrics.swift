@@ -20,6 +20,8 @@ import Synchronization
 /// | `buraq_controller_errors_total` | counter | `source` (`redis`, `api`, `workers`, `spec`), `code` |
 /// | `buraq_controller_taskqueues` | gauge | — |
 /// | `buraq_controller_is_leader` | gauge | — |
+/// | `buraq_controller_status_queue_depth` | gauge | — |
+/// | `buraq_controller_events_dropped_total` | counter | — |
 public final class ControllerMetrics: ControllerObserver {
     private struct QueueSeries {
         var queue: String
@@ -45,6 +47,8 @@ public final class ControllerMetrics: ControllerObserver {
         var durations: [String: Histogram] = [:]
         var errors: [String: Int] = [:]  // "source\u{0}code"
         var isLeader = true
+        var statusQueueDepth = 0
+        var eventsDropped = 0
     }
 
     /// Upper bounds of the reconcile duration histogram, in seconds.
@@ -89,6 +93,13 @@ public final class ControllerMetrics: ControllerObserver {
             histogram.sum += seconds
             histogram.count += 1
             state.durations[report.key.namespace] = histogram
+        }
+    }
+
+    public func statusWriter(queuedStatuses: Int, droppedEvents: Int) {
+        state.withLock {
+            $0.statusQueueDepth = queuedStatuses
+            $0.eventsDropped = droppedEvents
         }
     }
 
@@ -165,6 +176,10 @@ public final class ControllerMetrics: ControllerObserver {
         out += "buraq_controller_taskqueues \(state.queues.count)\n"
         family("buraq_controller_is_leader", "gauge", "1 when this controller holds the lease (always 1 without leader election).")
         out += "buraq_controller_is_leader \(state.isLeader ? 1 : 0)\n"
+        family("buraq_controller_status_queue_depth", "gauge", "TaskQueue statuses waiting to be written (Kubernetes mode).")
+        out += "buraq_controller_status_queue_depth \(state.statusQueueDepth)\n"
+        family("buraq_controller_events_dropped_total", "counter", "Events dropped: queue full, retries exhausted, not the leader, or shutdown.")
+        out += "buraq_controller_events_dropped_total \(state.eventsDropped)\n"
         return out
     }
 

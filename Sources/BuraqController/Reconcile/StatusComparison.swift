@@ -16,3 +16,23 @@ extension TaskQueueStatus {
         }
     }
 }
+
+extension TaskQueueStatus {
+    /// A hash of what ``differsStructurally(from:)`` compares: two statuses that differ
+    /// structurally have different hashes (barring a 64-bit collision). The status writer keeps
+    /// this per TaskQueue instead of the whole status it last wrote.
+    var structuralHash: Int {
+        var hasher = Hasher()
+        hasher.combine(observedGeneration)
+        hasher.combine(replicas)
+        hasher.combine(desiredReplicas)
+        hasher.combine(lastScaleTime)
+        hasher.combine(conditions?.count ?? 0)
+        for condition in conditions ?? [] {
+            hasher.combine(condition.type)
+            hasher.combine(condition.status.rawValue)
+            hasher.combine(condition.reason)
+        }
+        return hasher.finalize()
+    }
+}

@@ -65,6 +65,13 @@ public protocol ControllerObserver: Sendable {
     func observe(_ report: PollReport)
     /// A TaskQueue is gone: drop its series.
     func forget(_ key: TaskQueueKey, queue: String)
+    /// The status writer's figures: statuses waiting, Events dropped since the start.
+    func statusWriter(queuedStatuses: Int, droppedEvents: Int)
+}
+
+extension ControllerObserver {
+    /// Ignores the status writer's figures.
+    public func statusWriter(queuedStatuses: Int, droppedEvents: Int) {}
 }
 
 /// Observes nothing.

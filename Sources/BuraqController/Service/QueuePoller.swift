@@ -53,9 +53,10 @@ final class QueuePoller: @unchecked Sendable {
         }
     }
 
-    /// Drops this TaskQueue's figures from the observer (after it was deleted).
+    /// Drops this TaskQueue's figures from the observer and its waiting status (after it was deleted).
     func forget(_ environment: ControllerEnvironment) {
         environment.observer.forget(key, queue: lastQueue ?? "")
+        environment.status.forget(key)
     }
 
     /// One poll; returns the wait before the next.

@@ -8,6 +8,13 @@ public protocol StatusSink: Sendable {
     func updateStatus(_ status: TaskQueueStatus, for key: TaskQueueKey) async -> Result<Void, ControllerError>
     /// Records an Event about a TaskQueue.
     func emit(_ event: QueueEvent, for key: TaskQueueKey) async
+    /// Forgets a deleted TaskQueue (what waits for it, what is kept about it).
+    func forget(_ key: TaskQueueKey)
+}
+
+extension StatusSink {
+    /// Keeps nothing per TaskQueue, so forgets nothing.
+    public func forget(_ key: TaskQueueKey) {}
 }
 
 /// Local mode: status changes and Events become log lines; the latest status is kept for
