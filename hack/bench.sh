@@ -7,10 +7,11 @@
 # [--reaction-tasks 500] [--reaction-timeout 120] [--backlog-every 3] [--backlog 100] [CONTROLLER_ARGS]`
 # measures the controller in Kubernetes mode: the controller as the image ships it against a release
 # `buraq-fake-apiserver` preloaded with the TaskQueue CRD, N Deployments w-i and N TaskQueues q-i
-# (queue kq-i; every 3rd holds 100 tasks). After the warm-up it prints polls/s, CPU and RSS over the
-# window, then the time from a burst's first task to its Deployment's spec.replicas change. Other
-# arguments go to the controller, e.g. --kube-api-qps 5000 --kube-api-burst 5000
-# (hack/bench/controller-kube.py does the objects and the measuring).
+# (queue kq-i; every 3rd holds 100 tasks). After the warm-up it prints polls/s, CPU, RSS and the
+# API requests by kind (GET /fake/requests) over the window, then the time from a burst's first
+# task to its Deployment's spec.replicas change. Other arguments go to the controller, e.g.
+# --kube-api-qps 5000 --kube-api-burst 5000 (hack/bench/controller-kube.py does the objects and
+# the measuring).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-}"
@@ -38,6 +39,7 @@ redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --dir "$d
 redis_pid=$!
 pids+=("$redis_pid")
 for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.05; done
+redis-cli -p "$port" ping >/dev/null 2>&1 || { echo "redis-server did not start:" >&2; tail -5 "$dir/redis.log" >&2; exit 1; }
 echo "redis-server $(redis-server --version | awk '{print $3}') on port $port (pid $redis_pid)"
 if [ "$mode" = "controller" ] || [ "$mode" = "controller-kube" ]; then
   # The controller is measured as its image ships it (images/buraq-controller/Dockerfile, same
@@ -97,8 +99,8 @@ elif [ "$mode" = "controller-kube" ]; then
   echo "buraq-controller${controller_args[*]:+ ${controller_args[*]}} (pid $controller_pid); warm-up ${warmup} s, window ${seconds} s"
   if ! python3 "$kube" measure --controller-pid "$controller_pid" --apiserver-pid "$apiserver_pid" \
     --redis-port "$port" --task-queues "$task_queues" --metrics-url "http://127.0.0.1:$metrics_port/metrics" \
-    --api-url "$api_url" --buraq .build/release/buraq --command "$command_line" \
-    --controller-args "${controller_args[*]}" --warmup "$warmup" --seconds "$seconds" --backlog-every "$every" \
+    --api-url "$api_url" --buraq .build/release/buraq --command="$command_line" \
+    --controller-args="${controller_args[*]}" --warmup "$warmup" --seconds "$seconds" --backlog-every "$every" \
     --backlog "$backlog" --reaction-runs "$runs" --reaction-tasks "$tasks" --reaction-timeout "$timeout"; then
     echo "--- controller log (last 20 lines)" >&2; tail -20 "$dir/controller.log" >&2
     echo "--- fake API server log (last 5 lines)" >&2; tail -5 "$dir/apiserver.log" >&2

@@ -82,6 +82,8 @@ struct FakeAPIResponder {
             try await write(json: Discovery.openAPIGroupVersion(definitions))
         case ("POST", "fake"):
             try await admin(segments.dropFirst().first ?? "")
+        case ("GET", "fake") where segments.count == 2 && segments[1] == "requests":
+            try await write(json: requestCounts())
         case (_, "api") where segments.count > 2:
             return try await resource(method: method, group: "", version: segments[1], Array(segments[2...]), query: query)
         case (_, "apis") where segments.count > 3:
@@ -216,7 +218,7 @@ struct FakeAPIResponder {
     // MARK: Admin (fault injection over HTTP for the standalone server)
 
     /// `POST /fake/faults {"count":N,"status":503,"retryAfterSeconds":1,"delayMilliseconds":500,"drop":true,"method":"GET","pathPrefix":"/apis"}`,
-    /// `POST /fake/compact`, `POST /fake/drop-watches`.
+    /// `POST /fake/compact`, `POST /fake/drop-watches`. (`GET /fake/requests`: ``requestCounts()``.)
     private func admin(_ action: String) async throws {
         switch action {
         case "faults":
@@ -239,6 +241,14 @@ struct FakeAPIResponder {
             throw notFound()
         }
         try await write(json: ["kind": "Status", "apiVersion": "v1", "status": "Success", "code": 200])
+    }
+
+    /// `GET /fake/requests`: `{"total": N, "requests": {"get deployments/scale": n, ...}}` since
+    /// the server started (``RequestTally``; `/fake/...` requests not counted).
+    private func requestCounts() -> JSONValue {
+        let counts = RequestTally.counts(of: server.requests)
+        return ["total": .number(Double(counts.values.reduce(0, +))),
+                "requests": .object(counts.mapValues { .number(Double($0)) })]
     }
 
     // MARK: Writing

@@ -12,7 +12,8 @@ struct FakeAPIServerCommand: AsyncParsableCommand {
         discussion: """
             Fault injection over HTTP: POST /fake/faults {"count":2,"status":503}, {"delayMilliseconds":500}, \
             {"drop":true}, optionally with "method" and "pathPrefix"; POST /fake/compact (old resourceVersions \
-            expire); POST /fake/drop-watches.
+            expire); POST /fake/drop-watches. GET /fake/requests: requests answered so far by verb and resource \
+            ({"total":N,"requests":{"get deployments/scale":n,...}}).
             """)
 
     @Option(help: "Address to listen on.") var host = "127.0.0.1"

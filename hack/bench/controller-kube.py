@@ -68,42 +68,49 @@ def objects_command(args):
     print(" ".join(f"kq-{i}" for i in range(args.task_queues) if loaded(i, args.backlog_every)))
 
 
+class Failure(Exception):
+    pass
+
+
 class Process:
     """CPU and memory of one process from /proc."""
 
     def __init__(self, pid, name):
         self.pid, self.name = pid, name
 
+    def read(self, name):
+        try:
+            with open(f"/proc/{self.pid}/{name}") as f:
+                return f.read()
+        except (FileNotFoundError, ProcessLookupError):
+            raise Failure(f"{self.name} (pid {self.pid}) exited")
+
+    def stat(self):
+        """The fields of /proc/PID/stat after the command name: index 0 is field 3 (state)."""
+        return self.read("stat").rsplit(")", 1)[1].split()
+
     def alive(self):
         try:
-            with open(f"/proc/{self.pid}/stat") as f:
-                return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-        except FileNotFoundError:
+            return self.stat()[0] != "Z"
+        except Failure:
             return False
 
     def cpu_seconds(self):
         """utime + stime (fields 14 and 15 of /proc/PID/stat) in seconds."""
-        with open(f"/proc/{self.pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
+        fields = self.stat()
         return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
     def age(self):
         """Seconds since the process started (field 22 of /proc/PID/stat, ticks after boot)."""
-        with open(f"/proc/{self.pid}/stat") as f:
-            started = int(f.read().rsplit(")", 1)[1].split()[19]) / CLK_TCK
+        started = int(self.stat()[19]) / CLK_TCK
         with open("/proc/uptime") as f:
             return float(f.read().split()[0]) - started
 
     def rss_kb(self):
-        with open(f"/proc/{self.pid}/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
+        for line in self.read("status").splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
         return 0
-
-
-class Failure(Exception):
-    pass
 
 
 def http_get(url, timeout=10):
@@ -138,6 +145,15 @@ def scrape(metrics_url):
     }
 
 
+def api_requests(api_url):
+    """The fake API server's request counts by verb and resource (GET /fake/requests), or None."""
+    try:
+        status, body = http_get(api_url.rstrip("/") + "/fake/requests")
+    except (OSError, http.client.HTTPException):
+        return None
+    return json.loads(body)["requests"] if status == 200 else None
+
+
 def check(processes):
     for p in processes:
         if not p.alive():
@@ -165,29 +181,32 @@ def steady_window(args, controller, apiserver):
         rss_max = max(rss_max, controller.rss_kb())
         time.sleep(0.5)
     t0, cpu0, api_cpu0 = time.monotonic(), controller.cpu_seconds(), apiserver.cpu_seconds()
-    m0 = scrape(args.metrics_url)
-    # Polls every 10 s of the window too (one scrape each), to tell a ramp from a steady rate.
-    samples, next_sample = [(t0, m0["polls"])], t0 + 10
+    m0, r0 = scrape(args.metrics_url), api_requests(args.api_url)
+    # Polls and CPU every 10 s of the window too (one scrape each), to tell a ramp from a steady rate.
+    samples, next_sample = [(t0, m0["polls"], cpu0)], t0 + 10
     while time.monotonic() < t0 + args.seconds:
         check(processes)
         rss_max = max(rss_max, controller.rss_kb())
         if time.monotonic() >= next_sample and next_sample < t0 + args.seconds - 5:
-            samples.append((time.monotonic(), scrape(args.metrics_url)["polls"]))
+            samples.append((time.monotonic(), scrape(args.metrics_url)["polls"], controller.cpu_seconds()))
             next_sample += 10
         time.sleep(min(1.0, max(0.0, t0 + args.seconds - time.monotonic())))
     t1, cpu1, api_cpu1 = time.monotonic(), controller.cpu_seconds(), apiserver.cpu_seconds()
     rss_end = controller.rss_kb()
-    m1 = scrape(args.metrics_url)
-    samples.append((t1, m1["polls"]))
+    m1, r1 = scrape(args.metrics_url), api_requests(args.api_url)
+    samples.append((t1, m1["polls"], cpu1))
     elapsed = t1 - t0
     return {
         "from": t0 - started, "to": t1 - started, "elapsed": elapsed,
         "pollsBefore": m0["polls"], "pollsAfter": m1["polls"],
         "pollsPerSecond": (m1["polls"] - m0["polls"]) / elapsed,
         "pollRates": [(b[1] - a[1]) / (b[0] - a[0]) for a, b in zip(samples, samples[1:])],
+        "cpuBySample": [100 * (b[2] - a[2]) / (b[0] - a[0]) for a, b in zip(samples, samples[1:])],
         "scaleWrites": m1["scaleWrites"] - m0["scaleWrites"], "errors": m1["errors"] - m0["errors"],
         "cpu": 100 * (cpu1 - cpu0) / elapsed, "apiCPU": 100 * (api_cpu1 - api_cpu0) / elapsed,
         "rssEnd": rss_end, "rssMax": max(rss_max, rss_end),
+        "requests": None if r0 is None or r1 is None else
+        {key: (n - r0.get(key, 0)) / elapsed for key, n in r1.items() if n > r0.get(key, 0)},
     }
 
 
@@ -266,9 +285,16 @@ def summary(args, window, reactions):
           f" {window['from']:.0f} s, {window['pollsAfter']:,.0f} at {window['to']:.0f} s)")
     print(f"  polls/s by 10 s:    {', '.join(f'{rate:,.0f}' for rate in window['pollRates'])}")
     print(f"  scale writes, errors in window: {window['scaleWrites']:.0f}, {window['errors']:.0f}")
-    print(f"  controller CPU:     {window['cpu']:.1f} % of one core (user + system)")
+    print(f"  controller CPU:     {window['cpu']:.1f} % of one core (user + system); by 10 s:"
+          f" {', '.join(f'{cpu:.1f}' for cpu in window['cpuBySample'])} %")
     print(f"  controller RSS:     end {mb(window['rssEnd'])}; max {mb(window['rssMax'])}")
     print(f"  fake API server CPU: {window['apiCPU']:.1f} % of one core")
+    requests = window["requests"]
+    if requests is None:
+        print("  API requests:       (this buraq-fake-apiserver has no GET /fake/requests)")
+    else:
+        by_kind = ", ".join(f"{key} {rate:,.1f}" for key, rate in sorted(requests.items(), key=lambda kv: -kv[1]))
+        print(f"  API requests:       {sum(requests.values()):,.1f}/s{f' ({by_kind})' if by_kind else ''}")
     if done:
         print(f"  reaction:           median {statistics.median(done):.0f} ms, max {done[-1]:.0f} ms"
               f" ({len(done)} of {len(reactions)} runs; first task to spec.replicas change)")
