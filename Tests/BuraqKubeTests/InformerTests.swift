@@ -113,7 +113,8 @@ struct InformerTests {
             _ = try server.store.create(.deployments, namespace: "default", object: deployment("c"))
             server.store.compact()
             let converged = try await eventually { informer.list().map(\.name) == ["b", "c"] }
-            #expect(converged)
+            // On failure, the server's last requests tell whether the re-watch was sent.
+            #expect(converged, "last requests: \(server.requests.suffix(6)); open watches: \(server.store.openWatches)")
             let allLists = lists(server)
             #expect(allLists.count == 2)
             #expect(allLists.first?.contains("resourceVersion=0") == true)
