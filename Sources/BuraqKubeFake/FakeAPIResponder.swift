@@ -173,6 +173,8 @@ struct FakeAPIResponder {
         let id = subscription.id
         defer { store.endWatch(id) }
         try await writeStreamHead()
+        server.watchStreaming(1)
+        defer { server.watchStreaming(-1) }
         let store = self.store
         let interval = server.configuration.bookmarkInterval
         let lifetime = options.timeoutSeconds.map { Duration.seconds($0) } ?? server.configuration.maxWatchDuration

@@ -53,6 +53,16 @@ public final class FakeAPIServer: Sendable {
     private let channel: any Channel
     private let acceptLoop: Mutex<Task<Void, Never>?> = Mutex(nil)
     private let log = Mutex<[String]>([])
+    private let streaming = Atomic<Int>(0)
+
+    /// Watches whose response head has been written (the client is reading their events). A test
+    /// that drops watches waits for this, not for ``FakeAPIStore/openWatches`` (counted as soon as
+    /// the store registers the watch, before the response starts), so it drops an established watch.
+    public var streamingWatches: Int { streaming.load(ordering: .relaxed) }
+
+    func watchStreaming(_ change: Int) {
+        streaming.add(change, ordering: .relaxed)
+    }
     let logger: Logger
 
     /// `http://HOST:PORT`.

@@ -85,7 +85,7 @@ struct InformerTests {
             defer { run.cancel() }
             await informer.waitForSync()
             _ = try await client.create(.deployments, namespace: "default", object: deployment("a"))
-            #expect(try await eventually { informer.count == 1 && server.store.openWatches == 1 })
+            #expect(try await eventually { informer.count == 1 && server.streamingWatches == 1 })
             let version = informer.resourceVersion!
             server.store.dropWatches()
             _ = try await client.create(.deployments, namespace: "default", object: deployment("b"))
@@ -106,7 +106,7 @@ struct InformerTests {
             let run = Task { try await informer.run() }
             defer { run.cancel() }
             await informer.waitForSync()
-            #expect(try await eventually { server.store.openWatches == 1 })
+            #expect(try await eventually { server.streamingWatches == 1 })
             // While the informer is away: changes it misses, then the history is compacted.
             server.store.dropWatches()
             _ = try server.store.delete(.deployments, namespace: "default", name: "a")
@@ -114,7 +114,7 @@ struct InformerTests {
             server.store.compact()
             let converged = try await eventually { informer.list().map(\.name) == ["b", "c"] }
             // On failure, the server's last requests tell whether the re-watch was sent.
-            #expect(converged, "last requests: \(server.requests.suffix(6)); open watches: \(server.store.openWatches)")
+            #expect(converged, "last requests: \(server.requests.suffix(12)); streaming watches: \(server.streamingWatches)")
             let allLists = lists(server)
             #expect(allLists.count == 2)
             #expect(allLists.first?.contains("resourceVersion=0") == true)
