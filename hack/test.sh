@@ -6,9 +6,6 @@ cd "$(dirname "$0")/.."
 bash hack/setup.sh debug
 echo "==> swift build --build-tests"
 swift build --build-tests
-echo "==> deployment checks: manifests, chart, Dockerfiles, docs (hack/deploy-tests)"
-bash hack/deploy-tools.sh
-python3 -m pytest -q -p no:cacheprovider hack/deploy-tests
 # The dashboard's browser test needs Chromium; without it (or without apt) that test is skipped.
 if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
   echo "==> Installing chromium (dashboard browser test)"
@@ -16,4 +13,10 @@ if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; 
     || echo "chromium could not be installed: the dashboard browser test will be skipped"
 fi
 echo "==> swift test"
+# Before the deployment checks: right after them (their processes leave about a thousand
+# loopback connections in TIME_WAIT for a minute) two informer tests that drop a watch fail most
+# runs; see docs/kubernetes-client.md, "Known flake".
 swift test --skip-build "$@"
+echo "==> deployment checks: manifests, chart, Dockerfiles, docs (hack/deploy-tests)"
+bash hack/deploy-tools.sh
+python3 -m pytest -q -p no:cacheprovider hack/deploy-tests

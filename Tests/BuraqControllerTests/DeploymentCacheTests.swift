@@ -28,15 +28,6 @@ import Testing
         return object
     }
 
-    static func eventually(_ condition: () -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + .seconds(10)
-        while ContinuousClock.now < deadline {
-            if condition() { return true }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        return condition()
-    }
-
     /// Runs `cache` while `body` runs, then stops it.
     static func running(_ cache: DeploymentCache, _ body: () async throws -> Void) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -74,20 +65,20 @@ import Testing
             #expect(cache.scale(namespace: "default", name: "w")?.replicas == 3)
             #expect(cache.scale(namespace: "default", name: "w")?.statusReplicas == nil)  // status is not written on create
             _ = try await api.patchStatus(.deployments, namespace: "default", name: "w", patch: .merge(["status": ["replicas": 3]]))
-            #expect(try await Self.eventually { cache.scale(namespace: "default", name: "w")?.statusReplicas == 3 })
+            #expect(try await KubernetesModeTests.eventually { cache.scale(namespace: "default", name: "w")?.statusReplicas == 3 })
             let first = try #require(cache.scale(namespace: "default", name: "w"))
             #expect(cache.scale(namespace: "default", name: "missing") == nil)
             #expect(cache.scale(namespace: "default", name: "unset") == nil)  // the API server's default applies: GET
             #expect(cache.scale(namespace: "other", name: "w") == nil)  // a namespace not watched
             // Someone else scales it: the watch brings the new count.
             _ = try await api.patchScale(name: "w", namespace: "default", replicas: 5, resourceVersion: nil)
-            #expect(try await Self.eventually { cache.scale(namespace: "default", name: "w")?.replicas == 5 })
+            #expect(try await KubernetesModeTests.eventually { cache.scale(namespace: "default", name: "w")?.replicas == 5 })
             #expect(cache.scale(namespace: "default", name: "w")?.resourceVersion != first.resourceVersion)
             // Created later, and deleted.
             _ = try await api.create(.deployments, namespace: "default", object: Self.deployment("late", replicas: 1))
-            #expect(try await Self.eventually { cache.scale(namespace: "default", name: "late")?.replicas == 1 })
+            #expect(try await KubernetesModeTests.eventually { cache.scale(namespace: "default", name: "late")?.replicas == 1 })
             _ = try await api.delete(.deployments, namespace: "default", name: "late")
-            #expect(try await Self.eventually { cache.scale(namespace: "default", name: "late") == nil })
+            #expect(try await KubernetesModeTests.eventually { cache.scale(namespace: "default", name: "late") == nil })
         }
     }
 
@@ -113,11 +104,11 @@ import Testing
             let version = try #require(scale.metadata.resourceVersion)
             cache.wrote(DeploymentCache.Entry(replicas: 4, statusReplicas: 0, resourceVersion: version), namespace: "default", name: "w")
             #expect(cache.scale(namespace: "default", name: "w")?.replicas == 4)
-            #expect(try await Self.eventually { cache.scale(namespace: "default", name: "w")?.statusReplicas == nil })
+            #expect(try await KubernetesModeTests.eventually { cache.scale(namespace: "default", name: "w")?.statusReplicas == nil })
             #expect(cache.scale(namespace: "default", name: "w") == DeploymentCache.Entry(replicas: 4, statusReplicas: nil, resourceVersion: version))
             // Someone else scales after that: the new count shows (no overlay left to hide it).
             _ = try await api.patchScale(name: "w", namespace: "default", replicas: 6, resourceVersion: nil)
-            #expect(try await Self.eventually { cache.scale(namespace: "default", name: "w")?.replicas == 6 })
+            #expect(try await KubernetesModeTests.eventually { cache.scale(namespace: "default", name: "w")?.replicas == 6 })
         }
     }
 

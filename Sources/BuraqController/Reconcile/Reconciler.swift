@@ -219,12 +219,6 @@ public struct Reconciler: Sendable {
         return ReconcileOutcome(actions: actions, nextPoll: nil)
     }
 
-    /// Call when a status write failed, so the next poll offers it again.
-    public mutating func statusWriteFailed() {
-        writtenStatus = nil
-        statusWrittenAt = nil
-    }
-
     // MARK: Helpers
 
     private func backoff(interval: Duration) -> Duration {

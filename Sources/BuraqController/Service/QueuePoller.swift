@@ -113,12 +113,7 @@ final class QueuePoller: @unchecked Sendable {
             case .emitEvent(let event):
                 await environment.status.emit(event, for: key)
             case .updateStatus(let status):
-                if case .failure(let error) = await environment.status.updateStatus(status, for: key) {
-                    reconciler.statusWriteFailed()
-                    environment.logger.warning(
-                        "Failed to update status",
-                        metadata: ["taskQueue": "\(key)", "reason": "\(error.code)", "detail": "\(error.message)"])
-                }
+                await environment.status.updateStatus(status, for: key)
             }
         }
     }

@@ -4,8 +4,9 @@ import Synchronization
 
 /// Where statuses and Events go: the Kubernetes API, or logs in local mode.
 public protocol StatusSink: Sendable {
-    /// Writes a TaskQueue's status.
-    func updateStatus(_ status: TaskQueueStatus, for key: TaskQueueKey) async -> Result<Void, ControllerError>
+    /// Writes a TaskQueue's status. A sink that can fail retries by itself (the Kubernetes one
+    /// queues the write and retries with backoff); the poll does not wait for or repeat it.
+    func updateStatus(_ status: TaskQueueStatus, for key: TaskQueueKey) async
     /// Records an Event about a TaskQueue.
     func emit(_ event: QueueEvent, for key: TaskQueueKey) async
     /// Forgets a deleted TaskQueue (what waits for it, what is kept about it).
@@ -38,9 +39,9 @@ public final class LoggingStatusSink: StatusSink {
     /// The most recent Events (at most ``keptEvents``).
     public var events: [(TaskQueueKey, QueueEvent)] { recorded.withLock { $0 } }
 
-    public func updateStatus(_ status: TaskQueueStatus, for key: TaskQueueKey) async -> Result<Void, ControllerError> {
+    public func updateStatus(_ status: TaskQueueStatus, for key: TaskQueueKey) async {
         latest.withLock { $0[key] = status }
-        guard logger.logLevel <= .debug else { return .success(()) }
+        guard logger.logLevel <= .debug else { return }
         var metadata: Logger.Metadata = [
             "taskQueue": "\(key)", "observedGeneration": "\(status.observedGeneration ?? 0)",
         ]
@@ -53,7 +54,6 @@ public final class LoggingStatusSink: StatusSink {
                 "\(condition.status.rawValue)/\(condition.reason)"
         }
         logger.debug("Updated status", metadata: metadata)
-        return .success(())
     }
 
     public func emit(_ event: QueueEvent, for key: TaskQueueKey) async {

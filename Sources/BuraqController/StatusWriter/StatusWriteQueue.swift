@@ -1,3 +1,4 @@
+import DequeModule
 import BuraqAPI
 import BuraqKube
 
@@ -67,11 +68,11 @@ public struct StatusWriteQueue: Sendable {
     /// The latest status not yet handed out, per TaskQueue.
     private var waiting: [TaskQueueKey: TaskQueueStatus] = [:]
     // Lanes hold keys; a key whose entry no longer says it is in that lane is skipped.
-    private var urgent = FIFO<TaskQueueKey>()
-    private var initial = FIFO<TaskQueueKey>()
-    private var refresh = FIFO<TaskQueueKey>()
+    private var urgent = Deque<TaskQueueKey>()
+    private var initial = Deque<TaskQueueKey>()
+    private var refresh = Deque<TaskQueueKey>()
     private var delayed: [TaskQueueKey: Duration] = [:]
-    private var events = FIFO<QueuedEvent>()
+    private var events = Deque<QueuedEvent>()
     private var eventsNotBefore: Duration?
     private var backoff: WorkQueueRateLimiter<BackoffKey>
 
@@ -143,7 +144,8 @@ public struct StatusWriteQueue: Sendable {
     /// the leader, or shutdown ran out of time); returns how many statuses and Events were
     /// dropped. Writes in flight finish as usual.
     public mutating func dropQueued() -> (statuses: Int, events: Int) {
-        let dropped = (statuses: queuedStatuses, events: events.removeAll())
+        let dropped = (statuses: queuedStatuses, events: events.count)
+        events.removeAll()
         droppedEvents += dropped.events
         // The memory of what was written goes too: another leader may write meanwhile.
         for key in entries.keys { backoff.forget(.status(key)) }

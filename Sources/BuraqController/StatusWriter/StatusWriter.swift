@@ -49,12 +49,11 @@ public final class StatusWriter: StatusSink, Service, Sendable {
     /// Statuses waiting to be written (not counting writes in flight).
     public var queuedStatuses: Int { state.withLock { $0.queuedStatuses } }
 
-    /// Queues the status (replacing one still waiting for the same TaskQueue); always succeeds.
-    public func updateStatus(_ status: TaskQueueStatus, for key: TaskQueueKey) async -> Result<Void, ControllerError> {
+    /// Queues the status (replacing one still waiting for the same TaskQueue).
+    public func updateStatus(_ status: TaskQueueStatus, for key: TaskQueueKey) async {
         let (ready, counts) = state.withLock { ($0.offer(status, for: key), Self.counts($0)) }
         report(counts)
         if ready { kick.yield() }
-        return .success(())
     }
 
     /// Queues the Event.
