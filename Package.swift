@@ -42,18 +42,20 @@ let package = Package(
         .systemLibrary(name: "CHiredis", providers: [.apt(["libhiredis-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
-        .systemLibrary(name: "CMalloc"),  // glibc's <malloc.h> (mallopt)
+        .systemLibrary(name: "CMalloc"),
+        .systemLibrary(name: "CThreadName"),  // prctl(PR_SET_NAME) through a typed wrapper  // glibc's <malloc.h> (mallopt)
 
         // Libraries.
+        .target(name: "BuraqBase", dependencies: ["CThreadName"]),
         .target(name: "BuraqYAML", dependencies: ["CYAML"]),
         .target(
             name: "BuraqRedis",
-            dependencies: ["CHiredis", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CHiredis", "BuraqBase", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "BuraqQueue",
             dependencies: [
-                "BuraqRedis",
+                "BuraqRedis", "BuraqBase",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -61,7 +63,7 @@ let package = Package(
         .target(
             name: "BuraqKube",
             dependencies: [
-                "CCurl", "BuraqYAML",
+                "CCurl", "BuraqYAML", "BuraqBase",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -72,6 +74,7 @@ let package = Package(
         .target(
             name: "BuraqHTTP",
             dependencies: [
+                "BuraqBase",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -82,7 +85,7 @@ let package = Package(
         .target(
             name: "BuraqController",
             dependencies: [
-                "BuraqAPI", "BuraqYAML", "BuraqKube", "BuraqScaling", "BuraqQueue", "BuraqRedis",
+                "BuraqAPI", "BuraqYAML", "BuraqKube", "BuraqScaling", "BuraqQueue", "BuraqRedis", "BuraqBase",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "DequeModule", package: "swift-collections"),
@@ -170,8 +173,9 @@ let package = Package(
         ),
 
         // Tests (Swift Testing).
+        .testTarget(name: "BuraqBaseTests", dependencies: ["BuraqBase"]),
         .testTarget(name: "BuraqRedisTests", dependencies: ["BuraqRedis", "BuraqTestSupport"]),
-        .testTarget(name: "BuraqQueueTests", dependencies: ["BuraqQueue", "BuraqRedis", "BuraqTestSupport"]),
+        .testTarget(name: "BuraqQueueTests", dependencies: ["BuraqQueue", "BuraqRedis", "BuraqBase", "BuraqTestSupport"]),
         .testTarget(
             name: "BuraqHTTPTests",
             dependencies: [

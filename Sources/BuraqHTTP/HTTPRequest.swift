@@ -1,4 +1,5 @@
-import Foundation
+import BuraqBase
+import FoundationEssentials
 
 /// One HTTP request as a handler sees it: the whole body already read.
 public struct HTTPRequest: Sendable {
@@ -64,9 +65,9 @@ public struct HTTPRequest: Sendable {
     public var bodyText: String { String(decoding: body, as: UTF8.self) }
 
     private static func decode(_ text: Substring, plus: Bool) -> String {
-        // Most paths and values need no decoding: skip Foundation's work for them.
+        // Most paths and values need no decoding: skip the work for them.
         if !text.utf8.contains(where: { $0 == UInt8(ascii: "%") || (plus && $0 == UInt8(ascii: "+")) }) { return String(text) }
-        let s = plus ? text.replacingOccurrences(of: "+", with: " ") : String(text)
-        return s.removingPercentEncoding ?? s
+        let s = plus ? String(text).replacing("+", with: " ") : String(text)
+        return PercentEncoding.decode(s) ?? s
     }
 }

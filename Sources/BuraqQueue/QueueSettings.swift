@@ -1,4 +1,5 @@
-import Foundation
+import BuraqBase
+import FoundationEssentials
 /// The settings of one queue that the controller writes to `buraq:{Q}:config` from the TaskQueue
 /// spec, and workers read at start and follow while they run.
 ///
@@ -124,7 +125,7 @@ public struct QueueSettings: Sendable, Hashable, Codable {
         try int("maxInFlight", &maxInFlight)
         try int("maxDeliveries", &maxDeliveries)
         if let text = hash["priorities"] {
-            let levels = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let levels = text.split(separator: ",").map { $0.trimmedWhitespace }.filter { !$0.isEmpty }
             for level in levels where !level.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
                 throw Self.invalid("priorities", text, "comma-separated level names of letters, digits, '-' or '_'")
             }

@@ -1,4 +1,5 @@
-import Foundation
+import Glibc
+import FoundationEssentials
 import Synchronization
 
 /// Wall-clock time in milliseconds since the Unix epoch: the unit of `enqueued_at`, deadlines and

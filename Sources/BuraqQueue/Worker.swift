@@ -1,5 +1,6 @@
+import Glibc
 import BuraqRedis
-import Foundation
+import FoundationEssentials
 import Logging
 import ServiceLifecycle
 import Synchronization

@@ -1,4 +1,5 @@
-import Foundation
+import Glibc
+import FoundationEssentials
 
 /// Settings of one ``Worker``.
 public struct WorkerConfiguration: Sendable {

@@ -1,4 +1,4 @@
-import Foundation
+import BuraqBase
 import Synchronization
 
 /// A fixed set of threads, each owning one blocking ``RedisConnection``, fed from one job queue.
@@ -9,26 +9,21 @@ final class ConnectionPool: @unchecked Sendable {
     typealias Job = (RedisConnection) -> Void
 
     // `condition` guards `jobs` and `closed`; `@unchecked Sendable` is sound because every access holds it.
-    private let condition = NSCondition()
+    private let condition = ConditionLock()
     private var jobs: [Job] = []
     private var head = 0
     private var closed = false
-    private var threads: [Thread] = []
     private let exited = Mutex<Int>(0)
 
     init(configuration: RedisConfiguration, size: Int, name: String) {
         precondition(size >= 1, "a pool needs at least one connection")
         for i in 0..<size {
-            let thread = Thread { [self] in
+            OSThread.detach(name: "\(name)-\(i)", stackSize: 1 << 20) { [self] in
                 let connection = RedisConnection(configuration: configuration)
                 self.runLoop(connection)
                 connection.disconnect()
                 self.exited.withLock { $0 += 1 }
             }
-            thread.name = "\(name)-\(i)"
-            thread.stackSize = 1 << 20
-            threads.append(thread)
-            thread.start()
         }
     }
 

@@ -1,5 +1,6 @@
+import BuraqBase
 import CHiredis
-import Foundation
+import Glibc
 
 /// One blocking hiredis connection. Not thread-safe: exactly one ``ConnectionThread`` owns it.
 ///
@@ -78,7 +79,7 @@ final class RedisConnection {
         let now = ContinuousClock.now
         if now < nextAttempt {
             // A dedicated thread: sleeping here spaces out reconnect attempts without touching the cooperative pool.
-            Thread.sleep(forTimeInterval: Double((nextAttempt - now).wholeMilliseconds) / 1000)
+            OSThread.sleep(for: nextAttempt - now)
         }
         do {
             let ctx = try open()

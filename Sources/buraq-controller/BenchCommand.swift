@@ -1,6 +1,7 @@
 import ArgumentParser
 import BuraqController
-import Foundation
+import FoundationEssentials
+import Glibc
 import Logging
 
 /// `buraq-controller bench`: reaction time and the cost of polling many TaskQueues.
@@ -46,10 +47,18 @@ struct BenchCommand: AsyncParsableCommand {
         if taskQueues > 0 {
             let load = try await bench.measureLoad()
             let wall = Double(load.wall.components.seconds) + Double(load.wall.components.attoseconds) / 1e18
-            print(
-                "load: \(load.taskQueues) TaskQueues at 1 s for \(Int(wall.rounded())) s: \(load.polls) polls (\(Int((Double(load.polls) / wall).rounded()))/s), "
-                    + "CPU \(String(format: "%.1f", load.coreShare * 100)) % of one core, RSS \(load.residentBytes / 1024) kB = \(String(format: "%.1f", Double(load.residentBytes) / 1e6)) MB "
-                    + "(peak \(load.peakResidentBytes / 1024) kB)")
+            let pollsPerSecond = Int((Double(load.polls) / wall).rounded())
+            let cpu = Self.oneDecimal(load.coreShare * 100)
+            let megabytes = Self.oneDecimal(Double(load.residentBytes) / 1e6)
+            print("load: \(load.taskQueues) TaskQueues at 1 s for \(Int(wall.rounded())) s: \(load.polls) polls (\(pollsPerSecond)/s), "
+                + "CPU \(cpu) % of one core, RSS \(load.residentBytes / 1024) kB = \(megabytes) MB "
+                + "(peak \(load.peakResidentBytes / 1024) kB)")
         }
+    }
+
+    /// `value` rounded to one decimal, as `12.3`.
+    static func oneDecimal(_ value: Double) -> String {
+        let tenths = Int((value * 10).rounded())
+        return "\(tenths / 10).\(abs(tenths % 10))"
     }
 }

@@ -4,7 +4,8 @@ import BuraqHTTP
 import BuraqKube
 import BuraqQueue
 import BuraqRedis
-import Foundation
+import FoundationEssentials
+import Glibc
 import Logging
 import ServiceLifecycle
 

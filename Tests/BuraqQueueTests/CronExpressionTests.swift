@@ -1,3 +1,4 @@
+import BuraqBase
 @testable import BuraqQueue
 import Testing
 

@@ -1,7 +1,8 @@
 import BuraqQueue
 import BuraqRedis
 import BuraqScaling
-import Foundation
+import FoundationEssentials
+import Glibc
 import Logging
 import Synchronization
 

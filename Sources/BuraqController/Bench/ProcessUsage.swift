@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// This process' CPU time and memory, from `getrusage` and `/proc/self/status`.
 public struct ProcessUsage: Sendable {

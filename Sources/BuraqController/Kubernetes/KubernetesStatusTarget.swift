@@ -1,6 +1,7 @@
 import BuraqAPI
 import BuraqKube
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Kubernetes mode's writes for the ``StatusWriter``: a merge patch of the TaskQueue's
 /// `/status` subresource, and `events.k8s.io/v1` Events regarding the TaskQueue.

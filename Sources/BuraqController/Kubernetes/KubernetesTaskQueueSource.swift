@@ -1,6 +1,7 @@
 import BuraqAPI
 import BuraqKube
-import Foundation
+import FoundationEssentials
+import Glibc
 import Logging
 
 /// Kubernetes mode's TaskQueues: one informer (list + watch, relist on 410) over `taskqueues`,

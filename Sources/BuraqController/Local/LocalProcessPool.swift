@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import Logging
 
 /// Local mode's scale target: one pool of `buraq-worker` processes per TaskQueue.

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// How local mode runs `buraq-worker` processes.
 public struct LocalProcessPoolConfiguration: Sendable {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import Logging
 
 /// One TaskQueue read from a file: its key and its target, or why it is invalid.
@@ -69,7 +70,7 @@ public struct LocalTaskQueueSource: TaskQueueSource {
                     decoded = badFile(file, error, previous: keysByFile[file])
                 } catch {
                     decoded = badFile(
-                        file, ControllerError(code: .invalidSpec, message: "\(file): \(error.localizedDescription)"),
+                        file, ControllerError(code: .invalidSpec, message: "\(file): \(error)"),
                         previous: keysByFile[file])
                 }
                 let keys = decoded.map(\.key)
@@ -125,9 +126,9 @@ public struct LocalTaskQueueSource: TaskQueueSource {
     }
 
     private func listFiles() -> [String] {
-        var isDirectory: ObjCBool = false
+        var isDirectory = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return [] }
-        guard isDirectory.boolValue else { return [path] }
+        guard isDirectory else { return [path] }
         let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
         return names.filter { name in
             !name.hasPrefix(".") && [".yaml", ".yml", ".json"].contains { name.hasSuffix($0) }

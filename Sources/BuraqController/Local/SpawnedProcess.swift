@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import Synchronization
 
 /// A child process started with `posix_spawn` and reaped without blocking: `poll()` uses

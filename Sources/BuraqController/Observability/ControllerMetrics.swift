@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import Synchronization
 
 /// The controller's Prometheus metrics, rendered in the text exposition format for `/metrics`.

@@ -47,7 +47,7 @@ public final class RedisClients: Sendable {
 
     /// The URL without its password, for messages.
     public static func redacted(_ url: String) -> String {
-        guard let at = url.lastIndex(of: "@"), let scheme = url.range(of: "://") else { return url }
+        guard let at = url.lastIndex(of: "@"), let scheme = url.firstRange(of: "://") else { return url }
         return String(url[..<scheme.upperBound]) + "***@" + String(url[url.index(after: at)...])
     }
 }

@@ -1,4 +1,5 @@
-import Foundation
+import BuraqBase
+import FoundationEssentials
 import Logging
 import Synchronization
 
@@ -181,24 +182,19 @@ public final class KubeClient: KubernetesAPI {
 
     /// A non-2xx response as a ``KubeAPIError``: the `Status` body when there is one, else the code alone.
     static func apiError(status: Int, body: [UInt8], retryAfter: String?, request: String) -> KubeAPIError {
-        let retryAfterSeconds = retryAfter.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        let retryAfterSeconds = retryAfter.flatMap { Int($0.trimmedWhitespace) }
         if let decoded = try? JSONValue(parsing: body), decoded.kind == "Status", let s = try? decoded.decode(Status.self) {
             return KubeAPIError(status: s, httpCode: status, retryAfterSeconds: retryAfterSeconds, request: request)
         }
-        let text = String(decoding: body.prefix(512), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = String(decoding: body.prefix(512), as: UTF8.self).trimmedWhitespace
         return KubeAPIError(code: status, reason: KubeAPIError.defaultReason(status),
                             message: text.isEmpty ? "The server answered \(status)" : text,
                             retryAfterSeconds: retryAfterSeconds, request: request)
     }
 
     static func percentEncode(_ value: String) -> String {
-        value.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? value
+        PercentEncoding.encode(value)
     }
-}
-
-extension CharacterSet {
-    static let urlQueryValueAllowed = CharacterSet(charactersIn:
-        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
 }
 
 /// The reading side of one watch: body chunks in, decoded events out.

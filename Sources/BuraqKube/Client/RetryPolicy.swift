@@ -52,4 +52,5 @@ public struct RetryPolicy: Sendable, Hashable {
     }
 }
 
-import Foundation
+import Glibc
+import FoundationEssentials

@@ -1,4 +1,5 @@
-import Foundation
+import BuraqBase
+import FoundationEssentials
 import Synchronization
 
 /// Produces the `Authorization` header value; re-reads token files when they are due.
@@ -37,9 +38,9 @@ final class TokenSource: Sendable {
     static func read(_ path: String) throws -> String {
         do {
             let text = try String(contentsOfFile: path, encoding: .utf8)
-            return text.trimmingCharacters(in: .whitespacesAndNewlines)
+            return text.trimmedWhitespace
         } catch {
-            throw KubeClientError(.invalidConfiguration, "Cannot read token file: \(error.localizedDescription)",
+            throw KubeClientError(.invalidConfiguration, "Cannot read token file: \(error)",
                                   context: ["file": path])
         }
     }

@@ -1,4 +1,5 @@
-import Foundation
+import BuraqBase
+import FoundationEssentials
 import Logging
 
 /// Finds the cluster configuration the way controller-runtime's `GetConfig` does: the
@@ -59,7 +60,7 @@ public struct ConfigLoader: Sendable {
             logger.warning("Service-account CA is missing; verifying the API server against the system CAs", metadata: ["file": "\(caPath)"])
         }
         let namespace = (try? String(contentsOfFile: serviceAccountDirectory + "/namespace", encoding: .utf8))?
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+            .trimmedWhitespace
         let hostPart = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
         return ClientConfiguration(server: "https://\(hostPart):\(port)", tls: tls,
                                    credentials: .tokenFile(tokenPath, refresh: .seconds(60)),

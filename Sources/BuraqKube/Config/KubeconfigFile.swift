@@ -1,5 +1,5 @@
 import BuraqYAML
-import Foundation
+import FoundationEssentials
 
 /// A kubeconfig file read and parsed, with relative paths resolved against its directory.
 struct KubeconfigFile: Sendable {
@@ -13,7 +13,7 @@ struct KubeconfigFile: Sendable {
         do {
             bytes = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw KubeConfigError(file: path, field: "", message: "cannot read the file: \(error.localizedDescription)")
+            throw KubeConfigError(file: path, field: "", message: "cannot read the file: \(error)")
         }
         var config = try YAMLDecoder().decode(Kubeconfig.self, from: bytes, file: path)
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path

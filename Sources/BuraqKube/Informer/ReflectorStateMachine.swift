@@ -153,4 +153,5 @@ public struct ReflectorStateMachine: Sendable {
     }
 }
 
-import Foundation
+import Glibc
+import FoundationEssentials

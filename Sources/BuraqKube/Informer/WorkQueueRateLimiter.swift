@@ -28,4 +28,5 @@ public struct WorkQueueRateLimiter<Key: Hashable & Sendable>: Sendable {
     public mutating func forget(_ key: Key) { failures[key] = nil }
 }
 
-import Foundation
+import Glibc
+import FoundationEssentials

@@ -81,7 +81,7 @@ extension JSONValue {
         if text.isEmpty { return [] }
         guard text.hasPrefix("/") else { throw PatchFailure("path '\(text)' must start with '/'") }
         return text.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map {
-            $0.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+            String($0).replacing("~1", with: "/").replacing("~0", with: "~")
         }
     }
 

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A JSON document as a Swift value: what the API server sends, kept whole.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// client-go's `leaderelection.go` as a pure state machine.
 ///

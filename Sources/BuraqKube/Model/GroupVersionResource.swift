@@ -1,3 +1,4 @@
+import BuraqBase
 /// A resource type on the API server: group, version and plural resource name.
 ///
 /// The core group is the empty string (`""`), served under `/api/v1`; every other group is served
@@ -31,7 +32,7 @@ public struct GroupVersionResource: Sendable, Hashable, CustomStringConvertible 
     }
 
     static func escape(_ segment: String) -> String {
-        segment.addingPercentEncoding(withAllowedCharacters: .urlPathSegmentAllowed) ?? segment
+        PercentEncoding.encode(segment, allowed: PercentEncoding.isPathSegmentAllowed)
     }
 
     // Resources the operator uses.
@@ -47,12 +48,3 @@ public struct GroupVersionResource: Sendable, Hashable, CustomStringConvertible 
     public static let taskQueues = GroupVersionResource(group: "buraq.dev", version: "v1alpha1", resource: "taskqueues")
 }
 
-import Foundation
-
-extension CharacterSet {
-    static let urlPathSegmentAllowed: CharacterSet = {
-        var set = CharacterSet.urlPathAllowed
-        set.remove("/")
-        return set
-    }()
-}

@@ -1,5 +1,7 @@
+import BuraqBase
+import Dispatch
 import CCurl
-import Foundation
+import FoundationEssentials
 import Synchronization
 
 /// libcurl's multi interface driven by one dedicated thread.
@@ -40,9 +42,7 @@ final class CurlEngine: @unchecked Sendable {
         self.settings = settings
         multi = curl_multi_init()!
         _ = ccurl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, 32)
-        let thread = Thread { [self] in self.run() }
-        thread.name = "buraq-kube-curl"
-        thread.start()
+        OSThread.detach(name: "buraq-kube-curl") { [self] in self.run() }
     }
 
     /// Queues a transfer; the engine thread starts it.

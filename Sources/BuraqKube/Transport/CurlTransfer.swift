@@ -1,3 +1,4 @@
+import BuraqBase
 import CCurl
 import Synchronization
 
@@ -46,7 +47,7 @@ final class CurlTransfer: @unchecked Sendable {
 
     /// One header line from curl (status lines included; an empty line ends a header block).
     func receiveHeader(_ line: String) {
-        let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = line.trimmedWhitespace
         if trimmed.hasPrefix("HTTP/") {
             let parts = trimmed.split(separator: " ", maxSplits: 2)
             status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
@@ -55,7 +56,7 @@ final class CurlTransfer: @unchecked Sendable {
             if status >= 200 { deliverHead() }
         } else if let colon = trimmed.firstIndex(of: ":") {
             let name = String(trimmed[..<colon])
-            let value = trimmed[trimmed.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            let value = trimmed[trimmed.index(after: colon)...].trimmedWhitespace
             headers.append((name, value))
         }
     }
@@ -141,4 +142,4 @@ final class CurlTransfer: @unchecked Sendable {
     }
 }
 
-import Foundation
+import FoundationEssentials

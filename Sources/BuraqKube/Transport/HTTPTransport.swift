@@ -1,3 +1,4 @@
+import BuraqBase
 /// One HTTP request to the API server.
 public struct HTTPRequest: Sendable, Hashable {
     public var method: String
@@ -45,7 +46,7 @@ public struct HTTPResponse: Sendable {
 
     /// The first header named `name` (case-insensitive).
     public func header(_ name: String) -> String? {
-        headers.first { $0.0.caseInsensitiveCompare(name) == .orderedSame }?.1
+        headers.first { $0.0.equalsIgnoringASCIICase(name) }?.1
     }
 }
 
@@ -63,7 +64,7 @@ public struct HTTPStreamingResponse: Sendable {
     }
 
     public func header(_ name: String) -> String? {
-        headers.first { $0.0.caseInsensitiveCompare(name) == .orderedSame }?.1
+        headers.first { $0.0.equalsIgnoringASCIICase(name) }?.1
     }
 
     /// Reads the rest of the body (for error responses).
@@ -82,4 +83,4 @@ public protocol HTTPTransport: Sendable {
     func stream(_ request: HTTPRequest) async throws -> HTTPStreamingResponse
 }
 
-import Foundation
+import FoundationEssentials

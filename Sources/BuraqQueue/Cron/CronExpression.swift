@@ -1,4 +1,5 @@
-import Foundation
+import BuraqBase
+import FoundationEssentials
 
 /// A cron expression, evaluated in UTC.
 ///
@@ -26,7 +27,7 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
     /// - Throws: ``QueueError`` `.invalidArgument` naming the field, the text and what was expected.
     public init(_ text: String) throws(QueueError) {
         source = text
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmedWhitespace
         let shorthands = ["@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *", "@monthly": "0 0 1 * *", "@weekly": "0 0 * * 0",
                           "@daily": "0 0 * * *", "@midnight": "0 0 * * *", "@hourly": "0 * * * *"]
         var expanded = trimmed

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A periodic task: a cron expression and the task to enqueue at each tick. Kept in the hash
 /// `buraq:{Q}:cron` (field: the name; value: this as JSON, see docs/wire-format.md).
@@ -32,7 +32,7 @@ public struct CronSchedule: Sendable, Hashable, Codable {
     /// Checks the name, the expression, the type and the priority.
     public func validate() throws(QueueError) {
         do { try QueueName.validate(name) } catch {
-            throw QueueError(code: .invalidArgument, message: error.message.replacingOccurrences(of: "Queue name", with: "Schedule name"),
+            throw QueueError(code: .invalidArgument, message: error.message.replacing("Queue name", with: "Schedule name"),
                              context: ["schedule": name])
         }
         _ = try parsed()

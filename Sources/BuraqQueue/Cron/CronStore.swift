@@ -1,5 +1,5 @@
 import BuraqRedis
-import Foundation
+import FoundationEssentials
 
 /// Reads and writes a queue's cron schedules (`buraq:{Q}:cron`) and enqueues their ticks.
 public struct CronStore: Sendable {

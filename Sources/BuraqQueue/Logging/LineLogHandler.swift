@@ -1,4 +1,6 @@
-import Foundation
+import BuraqBase
+import Glibc
+import FoundationEssentials
 import Logging
 
 /// A swift-log handler writing one line per message to standard error, as logfmt or as JSON,
@@ -49,7 +51,15 @@ public struct LineLogHandler: LogHandler {
     public func log(event: LogEvent) {
         let line = render(level: event.level, message: event.message.description, metadata: event.metadata, error: event.error,
                           timestamp: Self.timestamp())
-        FileHandle.standardError.write(Data(line.utf8))
+        // One write(2) per line: lines from several threads never interleave.
+        var bytes = Array(line.utf8)
+        bytes.withUnsafeMutableBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = write(STDERR_FILENO, raw.baseAddress! + offset, raw.count - offset)
+                if n > 0 { offset += n } else if n < 0 && errno == EINTR { continue } else { break }
+            }
+        }
     }
 
     /// The line written for one message, newline included.
@@ -76,8 +86,8 @@ public struct LineLogHandler: LogHandler {
     static func logfmtQuoted(_ value: String) -> String {
         let needs = value.isEmpty || value.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" || $0 == "\n" || $0 == "\t" })
         guard needs else { return value }
-        let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            .replacingOccurrences(of: "\n", with: "\\n")
+        let escaped = value.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"")
+            .replacing("\n", with: "\\n")
         return "\"\(escaped)\""
     }
 
@@ -85,10 +95,6 @@ public struct LineLogHandler: LogHandler {
     static func timestamp() -> String {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
-        var t = time_t(ts.tv_sec)
-        var parts = tm()
-        gmtime_r(&t, &parts)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
-                      parts.tm_hour, parts.tm_min, parts.tm_sec, Int(ts.tv_nsec / 1_000_000))
+        return RFC3339Time.format(unixMicroseconds: Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec / 1000), fractionDigits: 3)
     }
 }
