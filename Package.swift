@@ -85,7 +85,7 @@ let package = Package(
         .target(
             name: "BuraqController",
             dependencies: [
-                "BuraqAPI", "BuraqYAML", "BuraqKube", "BuraqScaling", "BuraqQueue", "BuraqRedis", "BuraqBase",
+                "BuraqAPI", "BuraqYAML", "BuraqKube", "BuraqScaling", "BuraqQueue", "BuraqRedis", "BuraqBase", "CMalloc",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "DequeModule", package: "swift-collections"),

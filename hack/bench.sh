@@ -15,7 +15,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-}"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 if [ "$mode" = "controller-kube" ]; then
   # Only what this mode runs: the image's controller, the fake API server and the buraq CLI.
   command -v redis-server >/dev/null || { echo "redis-server not found: run hack/setup.sh" >&2; exit 1; }
@@ -24,17 +23,9 @@ if [ "$mode" = "controller-kube" ]; then
 else
   bash hack/setup.sh release >/dev/null
 fi
+# free_port, $dir, and every PID in `pids` stopped on exit.
+source hack/lib/processes.sh
 port=$(free_port)
-dir=$(mktemp -d)
-pids=()  # everything started here, stopped by PID on exit (last started first)
-cleanup() {
-  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
-    kill "${pids[i]}" 2>/dev/null || true
-    wait "${pids[i]}" 2>/dev/null || true
-  done
-  rm -rf "$dir"
-}
-trap cleanup EXIT
 redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --dir "$dir" --logfile "$dir/redis.log" &
 redis_pid=$!
 pids+=("$redis_pid")
@@ -44,8 +35,11 @@ echo "redis-server $(redis-server --version | awk '{print $3}') on port $port (p
 if [ "$mode" = "controller" ] || [ "$mode" = "controller-kube" ]; then
   # The controller is measured as its image ships it (images/buraq-controller/Dockerfile, same
   # flags; hack/deploy-tests checks that they match): Swift runtime linked statically, packed
-  # relative relocations, no exported symbols. Its own scratch path keeps .build/release intact.
-  image_flags=(-c release --static-swift-stdlib -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs -Xlinker --no-export-dynamic)
+  # relative relocations, no exported symbols, functions laid out by images/buraq-controller/text-order.txt.
+  # Its own scratch path keeps .build/release intact.
+  image_flags=(-c release --static-swift-stdlib -Xswiftc -use-ld=lld -Xswiftc -Xfrontend -Xswiftc -function-sections -Xlinker -z -Xlinker pack-relative-relocs -Xlinker --no-export-dynamic -Xlinker --symbol-ordering-file=images/buraq-controller/text-order.txt -Xlinker --no-warn-symbol-ordering)
+  # The ordering file is no build input SwiftPM tracks: remove the binary so that it is linked again.
+  rm -f .build/image/release/buraq-controller
   swift build "${image_flags[@]}" --scratch-path .build/image --product buraq-controller >/dev/null
 fi
 if [ "$mode" = "controller" ]; then

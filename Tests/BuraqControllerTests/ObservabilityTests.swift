@@ -14,7 +14,7 @@ import Testing
             problems: problems)
     }
 
-    @Test func rendersEveryFamily() {
+    @Test func rendersEveryFamily() async {
         let metrics = ControllerMetrics()
         metrics.observe(Self.report("ScaleUpLimit", scaled: true))
         metrics.observe(Self.report("DesiredWithinRange", scaled: false))
@@ -22,7 +22,7 @@ import Testing
             Self.report(
                 "MetricsUnavailable", scaled: false,
                 problems: [ControllerError(code: .redisUnavailable, message: "down")]))
-        let text = metrics.render()
+        let text = await metrics.render()
         for line in [
             #"buraq_controller_queue_backlog{namespace="default",taskqueue="emails",queue="emails"} 1200"#,
             #"buraq_controller_queue_lag{namespace="default",taskqueue="emails",queue="emails"} 900"#,
@@ -40,6 +40,21 @@ import Testing
             #expect(text.contains(line + "\n"), "missing: \(line)")
         }
         metrics.forget(TaskQueueKey(namespace: "default", name: "emails"), queue: "emails")
-        #expect(!metrics.render().contains("taskqueue=\"emails\""))
+        #expect(await !metrics.render().contains("taskqueue=\"emails\""))
+    }
+
+    @Test func piecesJoinToTheWholePageAndStayNearTheirSize() async {
+        let metrics = ControllerMetrics()
+        for i in 0..<300 {
+            var report = Self.report("DesiredWithinRange", scaled: i % 2 == 0)
+            report.key = TaskQueueKey(namespace: "default", name: "q-\(i)")
+            metrics.observe(report)
+        }
+        var pieces: [String] = []
+        await metrics.render(pieceBytes: 4096) { pieces.append($0) }
+        #expect(pieces.joined() == (await metrics.render()))
+        #expect(pieces.count > 10)
+        // A piece is sent once it reaches the size: at most one TaskQueue's lines more.
+        #expect(pieces.allSatisfy { $0.utf8.count < 4096 + 1024 })
     }
 }

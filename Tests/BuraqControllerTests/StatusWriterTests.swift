@@ -88,8 +88,8 @@ import Testing
                 try await Set(h.events()) == ["SuccessfulRescale", "RedisUnavailable"]
             })
             #expect(try await KubernetesModeTests.eventually { writer.queuedStatuses == 0 })
-            #expect(metrics.render().contains("buraq_controller_status_queue_depth 0\n"))
-            #expect(metrics.render().contains("buraq_controller_events_dropped_total 0\n"))
+            #expect(await metrics.render().contains("buraq_controller_status_queue_depth 0\n"))
+            #expect(await metrics.render().contains("buraq_controller_events_dropped_total 0\n"))
         }
     }
 
@@ -101,7 +101,7 @@ import Testing
             await writer.updateStatus(TaskQueueStatus(observedGeneration: 3), for: Self.key("a"))
             #expect(try await KubernetesModeTests.eventually { try await h.status("a")?.observedGeneration == 3 })
             #expect(try await KubernetesModeTests.eventually {
-                metrics.render().contains("buraq_controller_events_dropped_total 1\n")
+                await metrics.render().contains("buraq_controller_events_dropped_total 1\n")
             })
             #expect(try await h.events().isEmpty)
         }

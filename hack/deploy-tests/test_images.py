@@ -90,16 +90,23 @@ def test_multi_stage_release_build_on_a_slim_non_root_runtime(binary):
 
 
 def test_controller_bench_builds_like_the_image():
-    """`hack/bench.sh controller` measures the binary the image ships: same build flags."""
+    """`hack/bench.sh controller` measures the binary the image ships, and `hack/text-order.sh`
+    profiles it: same build flags."""
     (_, build), _ = stages(DOCKERFILES["buraq-controller"])
     image_line = next(line for line in build if "swift build" in line and "--product" in line)
     image_flags = image_line.split("swift build", 1)[1].split("&&", 1)[0].replace("\\", " ").split()
     image_flags = [f for f in image_flags if f not in ("--product", "buraq-controller")]
-    bench = open(os.path.join(ROOT, "hack", "bench.sh")).read()
-    match = re.search(r"image_flags=\(([^)]*)\)", bench)
-    assert match, "hack/bench.sh defines image_flags=(...) for the controller build"
-    assert match.group(1).split() == image_flags
+    for script in ("bench.sh", "text-order.sh"):
+        text = open(os.path.join(ROOT, "hack", script)).read()
+        match = re.search(r"image_flags=\(([^)]*)\)", text)
+        assert match, f"hack/{script} defines image_flags=(...) for the controller build"
+        assert match.group(1).split() == image_flags, script
     assert "pack-relative-relocs" in image_flags and "--static-swift-stdlib" in image_flags
+    order = next(f for f in image_flags if f.startswith("--symbol-ordering-file="))
+    path = order.split("=", 1)[1]
+    assert path in "\n".join(build), "the Dockerfile copies the ordering file into the build stage"
+    symbols = open(os.path.join(ROOT, path)).read().split()
+    assert len(symbols) > 1000 and any(s.startswith("$s15BuraqController") for s in symbols)
 
 
 def test_runtime_packages_are_known_c_libraries():

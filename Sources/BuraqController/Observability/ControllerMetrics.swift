@@ -117,10 +117,21 @@ public final class ControllerMetrics: ControllerObserver {
         }
     }
 
-    /// The text exposition format (version 0.0.4).
-    public func render() -> String {
+    /// The text exposition format (version 0.0.4), whole.
+    public func render() async -> String {
+        var page = ""
+        await render(pieceBytes: 1 << 16) { page += $0 }
+        return page
+    }
+
+    /// The text exposition format (version 0.0.4), handed to `emit` in pieces of about
+    /// `pieceBytes`: `/metrics` streams them, so a scrape with 1,000 TaskQueues (about 800 KB)
+    /// never holds the whole page, and a copy of it, in memory (those left about 1.8 MB of heap
+    /// resident after every scrape; docs/benchmarks.md, Controller).
+    public func render(pieceBytes: Int, _ emit: (String) async throws -> Void) async rethrows {
         let state = self.state.withLock { $0 }
         var out = ""
+        out.reserveCapacity(pieceBytes + 512)
         func family(_ name: String, _ type: String, _ help: String) {
             out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
         }
@@ -142,6 +153,7 @@ public final class ControllerMetrics: ControllerObserver {
             for key in keys {
                 guard let series = state.queues[key], let v = value(series) else { continue }
                 out += "\(name)\(labels(key, series)) \(v)\n"
+                if out.utf8.count >= pieceBytes { try await emit(out); out.removeAll(keepingCapacity: true) }
             }
         }
         family("buraq_controller_scaling_decisions_total", "counter", "Scaling decisions by reason.")
@@ -150,11 +162,13 @@ public final class ControllerMetrics: ControllerObserver {
             for (reason, count) in series.decisions.sorted(by: { $0.key < $1.key }) {
                 out += "buraq_controller_scaling_decisions_total\(labels(key, series, ",reason=\(Self.label(reason))")) \(count)\n"
             }
+            if out.utf8.count >= pieceBytes { try await emit(out); out.removeAll(keepingCapacity: true) }
         }
         family("buraq_controller_scale_writes_total", "counter", "Replica count changes written.")
         for key in keys {
             let series = state.queues[key]!
             out += "buraq_controller_scale_writes_total\(labels(key, series)) \(series.scaleWrites)\n"
+            if out.utf8.count >= pieceBytes { try await emit(out); out.removeAll(keepingCapacity: true) }
         }
         family("buraq_controller_errors_total", "counter", "Errors by source (redis, api, workers, spec) and code.")
         for (pair, count) in state.errors.sorted(by: { $0.key < $1.key }) {
@@ -181,7 +195,7 @@ public final class ControllerMetrics: ControllerObserver {
         out += "buraq_controller_status_queue_depth \(state.statusQueueDepth)\n"
         family("buraq_controller_events_dropped_total", "counter", "Events dropped: queue full, retries exhausted, not the leader, or shutdown.")
         out += "buraq_controller_events_dropped_total \(state.eventsDropped)\n"
-        return out
+        try await emit(out)
     }
 
     /// A quoted label value, escaped as the text format wants (`\\`, `\"`, `\n`). Called for

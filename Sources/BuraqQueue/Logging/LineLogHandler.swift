@@ -86,9 +86,17 @@ public struct LineLogHandler: LogHandler {
     static func logfmtQuoted(_ value: String) -> String {
         let needs = value.isEmpty || value.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" || $0 == "\n" || $0 == "\t" })
         guard needs else { return value }
-        let escaped = value.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"")
-            .replacing("\n", with: "\\n")
-        return "\"\(escaped)\""
+        var escaped = "\""
+        escaped.reserveCapacity(value.utf8.count + 8)
+        for character in value {
+            switch character {
+            case "\\": escaped += "\\\\"
+            case "\"": escaped += "\\\""
+            case "\n": escaped += "\\n"
+            default: escaped.append(character)
+            }
+        }
+        return escaped + "\""
     }
 
     /// Now in UTC, RFC 3339 with milliseconds.
