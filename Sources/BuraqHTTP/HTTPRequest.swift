@@ -52,13 +52,7 @@ public struct HTTPRequest: Sendable {
 
     /// The first value of header `name` (case-insensitive).
     public func header(_ name: String) -> String? {
-        headers.first { Self.equalIgnoringASCIICase($0.name, name) }?.value
-    }
-
-    /// Header names are ASCII: compare bytes, folding A-Z, without Foundation's locale-aware compare.
-    private static func equalIgnoringASCIICase(_ a: String, _ b: String) -> Bool {
-        guard a.utf8.count == b.utf8.count else { return false }
-        return zip(a.utf8, b.utf8).allSatisfy { x, y in x == y || (x | 0x20 == y | 0x20 && (x | 0x20) >= 0x61 && (x | 0x20) <= 0x7A) }
+        headers.first { $0.name.equalsIgnoringASCIICase(name) }?.value
     }
 
     /// The body as UTF-8 text (invalid sequences repaired).
