@@ -135,24 +135,33 @@ struct InformerBench: AsyncParsableCommand {
             // Warm the client and allocator the same way before measuring.
             _ = try await client.list(.taskQueues, namespace: namespace, options: ListOptions(limit: 1))
             let before = residentBytes()
-            let informer = Informer(
-                api: client, resource: .taskQueues, namespace: namespace, pageSize: pageSize,
-                transform: controllerView ? KubernetesTaskQueueSource.cachedView : nil)
-            let run = Task { try await informer.run() }
-            let drain = Task { for await _ in informer.changes {} }
-            let started = ContinuousClock.now
-            await informer.waitForSync()
-            let syncTime = ContinuousClock.now - started
-            try await Task.sleep(for: .milliseconds(500))
-            let after = residentBytes()
-            print("objects cached: \(informer.count), JSON size \(bytes) bytes (\(bytes / max(objects, 1)) per object)")
+            let (count, syncTime, after) =
+                controllerView
+                ? try await Self.sync(Informer<KubernetesTaskQueueSource.View>(
+                    api: client, resource: .taskQueues, namespace: namespace, pageSize: pageSize))
+                : try await Self.sync(Informer<JSONValue>(api: client, resource: .taskQueues, namespace: namespace, pageSize: pageSize))
+            print("objects cached: \(count), JSON size \(bytes) bytes (\(bytes / max(objects, 1)) per object)")
             print(String(format: "informer sync (first LIST, resourceVersion=0: one response): %.0f ms", microseconds(syncTime) / 1000))
             print(String(format: "resident memory: %.1f MiB before the informer, %.1f MiB after; growth %.2f MiB (%.1f KiB per object)",
                          Double(before) / 1_048_576, Double(after) / 1_048_576, Double(after - before) / 1_048_576,
                          Double(after - before) / 1024 / Double(max(objects, 1))))
+        }
+    }
+
+    /// Runs `informer` until it synced and settled, then stops it; returns its object count, the
+    /// time the first LIST took and the resident memory while the cache was held.
+    static func sync<Object: InformerObject>(_ informer: Informer<Object>) async throws -> (Int, Duration, Int) {
+        let run = Task { try await informer.run() }
+        let drain = Task { for await _ in informer.changes {} }
+        defer {
             run.cancel()
             drain.cancel()
         }
+        let started = ContinuousClock.now
+        await informer.waitForSync()
+        let syncTime = ContinuousClock.now - started
+        try await Task.sleep(for: .milliseconds(500))
+        return (informer.count, syncTime, residentBytes())
     }
 
     static func taskQueue(name: String, namespace: String) -> JSONValue {

@@ -38,19 +38,27 @@ import Testing
         }
     }
 
-    @Test func cachedViewKeepsIdentityAndReplicaCountsOnly() {
+    @Test func viewKeepsIdentityAndReplicaCountsOnly() {
         var whole = Self.deployment("w", replicas: 3, statusReplicas: 2)
         whole[path: ["metadata", "namespace"]] = "team-a"
         whole[path: ["metadata", "resourceVersion"]] = "41"
         whole[path: ["metadata", "annotations"]] = ["kubectl.kubernetes.io/last-applied-configuration": "{…}"]
         whole[path: ["status", "conditions"]] = [["type": "Available", "status": "True"]]
-        let view = DeploymentCache.cachedView(whole)
-        #expect(view == [
-            "metadata": ["name": "w", "namespace": "team-a", "resourceVersion": "41"],
-            "spec": ["replicas": 3], "status": ["replicas": 2],
-        ])
-        // Nothing invented for missing fields.
-        #expect(DeploymentCache.cachedView(["metadata": ["name": "x"]]) == ["metadata": ["name": "x"]])
+        let view = DeploymentCache.View(informing: whole)
+        #expect(view.objectKey == "team-a/w")
+        #expect(view.resourceVersion == "41")
+        #expect(view.entry == DeploymentCache.Entry(replicas: 3, statusReplicas: 2, resourceVersion: "41"))
+        // Nothing invented for missing fields: no scale without spec.replicas and a version.
+        let bare = DeploymentCache.View(informing: ["metadata": ["name": "x"]])
+        #expect(bare.objectKey == "x")
+        #expect(bare.replicas == nil && bare.statusReplicas == nil && bare.resourceVersion == nil)
+        #expect(bare.entry == nil)
+        var unversioned = whole
+        unversioned[path: ["metadata", "resourceVersion"]] = nil
+        #expect(DeploymentCache.View(informing: unversioned).entry == nil)
+        var noStatus = whole
+        noStatus["status"] = nil
+        #expect(DeploymentCache.View(informing: noStatus).entry == DeploymentCache.Entry(replicas: 3, statusReplicas: nil, resourceVersion: "41"))
     }
 
     @Test func followsTheWatchAndSaysNothingItDoesNotKnow() async throws {

@@ -1,11 +1,12 @@
 import BuraqKube
 import BuraqKubeFake
+import Synchronization
 import Testing
 
 @Suite("Informer against the fake API server")
 struct InformerTests {
-    private func makeInformer(_ client: KubeClient, backoff: Duration = .milliseconds(10)) -> Informer {
-        var machine = ReflectorStateMachine()
+    private func makeInformer(_ client: KubeClient, backoff: Duration = .milliseconds(10)) -> Informer<JSONValue> {
+        var machine = ReflectorStateMachine<JSONValue>()
         machine.initialBackoff = backoff
         return Informer(api: client, resource: .deployments, namespace: "default", machine: machine)
     }
@@ -50,7 +51,7 @@ struct InformerTests {
         try await withFakeServer { _, client in
             _ = try await client.create(.deployments, namespace: "default", object: deployment("a"))
             // Keep metadata and spec.replicas only.
-            let informer = Informer(
+            let informer = Informer<JSONValue>(
                 api: client, resource: .deployments, namespace: "default",
                 transform: { object in
                     ["metadata": object["metadata"] ?? .null, "spec": ["replicas": object[path: ["spec", "replicas"]] ?? .null]]
@@ -128,9 +129,9 @@ struct InMemoryInformerTests {
     @Test func syncsFollowsBookmarksAndRelistsAfterExpiry() async throws {
         let api = InMemoryKubernetesAPI(bookmarkInterval: .milliseconds(20))
         _ = try await api.create(.deployments, namespace: "default", object: deployment("a"))
-        var machine = ReflectorStateMachine()
+        var machine = ReflectorStateMachine<JSONValue>()
         machine.initialBackoff = .milliseconds(300)
-        let informer = Informer(api: api, resource: .deployments, namespace: "default", machine: machine)
+        let informer = Informer<JSONValue>(api: api, resource: .deployments, namespace: "default", machine: machine)
         let run = Task { try await informer.run() }
         defer { run.cancel() }
         await informer.waitForSync()
@@ -147,7 +148,7 @@ struct InMemoryInformerTests {
 
     @Test func changesFeedAWorkQueueByKey() async throws {
         let api = InMemoryKubernetesAPI()
-        let informer = Informer(api: api, resource: .deployments, namespace: nil)
+        let informer = Informer<JSONValue>(api: api, resource: .deployments, namespace: nil)
         let queue = WorkQueue<String>()
         let run = Task { try await informer.run() }
         let feed = Task { await informer.enqueueChanges(into: queue) }
@@ -159,5 +160,53 @@ struct InMemoryInformerTests {
         _ = try await api.patchScale(name: "web", namespace: "team", replicas: 2)
         let key = await queue.get()
         #expect(key == "team/web")
+    }
+
+    /// A compact cached form: two fields and the identity.
+    struct Replicas: InformerObject {
+        var objectKey: String
+        var resourceVersion: String?
+        var replicas: Int?
+
+        init(informing object: JSONValue) {
+            objectKey = object.objectKey
+            resourceVersion = object.resourceVersion
+            replicas = object[path: ["spec", "replicas"]]?.intValue
+        }
+    }
+
+    @Test func cachesACompactFormFromListsAndWatches() async throws {
+        let api = InMemoryKubernetesAPI()
+        _ = try await api.create(.deployments, namespace: "default", object: deployment("a"))
+        _ = try await api.create(.deployments, namespace: "default", object: deployment("b"))
+        let informer = Informer<Replicas>(api: api, resource: .deployments, namespace: "default")
+        let seen = Mutex<[String]>([])
+        let run = Task { try await informer.run() }
+        let feed = Task {
+            for await change in informer.changes {
+                let line: String
+                switch change {
+                case .added(let o): line = "added \(o.objectKey) \(o.replicas.map(String.init) ?? "-")"
+                case .updated(let old, let new): line = "updated \(new.objectKey) \(old.replicas ?? -1)->\(new.replicas ?? -1)"
+                case .deleted(let o): line = "deleted \(o.objectKey)"
+                }
+                seen.withLock { $0.append(line) }
+            }
+        }
+        defer {
+            run.cancel()
+            feed.cancel()
+        }
+        await informer.waitForSync()
+        #expect(informer.count == 2)
+        #expect(informer.get("default/a")?.replicas == 1)
+        let scaled = try await api.patchScale(name: "a", namespace: "default", replicas: 4)
+        _ = try await api.delete(.deployments, namespace: "default", name: "b")
+        #expect(try await eventually { informer.get("default/a")?.replicas == 4 && informer.count == 1 })
+        #expect(informer.get("default/a")?.resourceVersion == scaled.metadata.resourceVersion)
+        #expect(informer.get("default/b") == nil)
+        #expect(try await eventually {
+            seen.withLock { $0 } == ["added default/a 1", "added default/b 1", "updated default/a 1->4", "deleted default/b"]
+        })
     }
 }

@@ -8,21 +8,21 @@ struct ReflectorStateMachineTests {
     }
 
     @Test func listThenWatchFromTheListVersionWithRandomisedTimeout() {
-        var machine = ReflectorStateMachine(random: { 0.5 })
+        var machine = ReflectorStateMachine<JSONValue>(random: { 0.5 })
         #expect(machine.start() == .list(resourceVersion: "0"))
         let (changes, action) = machine.listSucceeded(ObjectList(items: [object("a", rv: "3")], resourceVersion: "7"))
         #expect(changes == [.added(object("a", rv: "3"))])
         #expect(action == .watch(resourceVersion: "7", timeoutSeconds: 450))
         #expect(machine.hasSynced)
-        var low = ReflectorStateMachine(random: { 0 })
+        var low = ReflectorStateMachine<JSONValue>(random: { 0 })
         _ = low.listSucceeded(ObjectList(items: [], resourceVersion: "1"))
-        var high = ReflectorStateMachine(random: { 0.999 })
+        var high = ReflectorStateMachine<JSONValue>(random: { 0.999 })
         #expect(high.listSucceeded(ObjectList(items: [], resourceVersion: "1")).1 == .watch(resourceVersion: "1", timeoutSeconds: 599))
         #expect(low.watchEnded(nil) == .watch(resourceVersion: "1", timeoutSeconds: 300))
     }
 
     @Test func eventsAndBookmarksMoveTheVersion() {
-        var machine = ReflectorStateMachine(random: { 0 })
+        var machine = ReflectorStateMachine<JSONValue>(random: { 0 })
         _ = machine.listSucceeded(ObjectList(items: [object("a", rv: "3")], resourceVersion: "7"))
         #expect(machine.watchEvent(WatchEvent(type: .added, object: object("b", rv: "8"))).0 == [.added(object("b", rv: "8"))])
         #expect(machine.watchEvent(WatchEvent(type: .modified, object: object("a", rv: "9"))).0
@@ -36,7 +36,7 @@ struct ReflectorStateMachineTests {
     }
 
     @Test func expiredRelistsConsistentlyAndDiffsTheCache() {
-        var machine = ReflectorStateMachine(random: { 0 })
+        var machine = ReflectorStateMachine<JSONValue>(random: { 0 })
         _ = machine.listSucceeded(ObjectList(items: [object("a", rv: "3"), object("b", rv: "4")], resourceVersion: "5"))
         let expired = WatchEvent(type: .error, object: ["kind": "Status", "code": 410, "reason": "Expired", "message": "too old"])
         let (_, action) = machine.watchEvent(expired)
@@ -49,7 +49,7 @@ struct ReflectorStateMachineTests {
     }
 
     @Test func droppedWatchBacksOffThenResumes() {
-        var machine = ReflectorStateMachine(random: { 0 })
+        var machine = ReflectorStateMachine<JSONValue>(random: { 0 })
         _ = machine.listSucceeded(ObjectList(items: [], resourceVersion: "5"))
         let first = machine.watchEnded(KubeClientError(.connectionDropped, "reset"))
         #expect(first == .sleep(.milliseconds(400)))

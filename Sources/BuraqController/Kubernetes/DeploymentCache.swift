@@ -7,8 +7,9 @@ import Synchronization
 /// reads its scale from memory instead of sending `GET …/scale` (at 1,000 TaskQueues polled every
 /// second, one GET each would need 1,000 requests a second against a client limit of 20).
 ///
-/// Only identity, `resourceVersion`, `spec.replicas` and `status.replicas` are cached (the
-/// informer drops the rest of each Deployment as it is parsed), about 200 bytes a Deployment.
+/// Only identity, `resourceVersion`, `spec.replicas` and `status.replicas` are cached, as a
+/// ``View`` (the rest of each Deployment is dropped as it is parsed): about 100 bytes a
+/// Deployment with its cache slot.
 ///
 /// After the controller writes a scale, the watch event carrying the write may arrive after the
 /// next poll. Until it does (or for ``writeOverlayLifetime`` at most), the written scale is
@@ -36,9 +37,38 @@ public final class DeploymentCache: Service, Sendable {
     public static let writeOverlayLifetime: Duration = .seconds(10)
 
     /// What the informer keeps of a Deployment.
-    public static let cachedView = Informer.keeping(paths: [["spec", "replicas"], ["status", "replicas"]])
+    public struct View: InformerObject {
+        /// `metadata.namespace`.
+        public var namespace: String
+        /// `metadata.name`.
+        public var name: String
+        /// `metadata.resourceVersion`.
+        public var resourceVersion: String?
+        /// `spec.replicas`.
+        public var replicas: Int32?
+        /// `status.replicas`.
+        public var statusReplicas: Int32?
 
-    private let informers: [Informer]
+        /// Takes the cached fields of a Deployment; missing ones stay `nil` (or empty).
+        public init(informing object: JSONValue) {
+            namespace = object[path: ["metadata", "namespace"]]?.stringValue ?? ""
+            name = object[path: ["metadata", "name"]]?.stringValue ?? ""
+            resourceVersion = object[path: ["metadata", "resourceVersion"]]?.stringValue
+            replicas = object[path: ["spec", "replicas"]]?.intValue.map { Int32(clamping: $0) }
+            statusReplicas = object[path: ["status", "replicas"]]?.intValue.map { Int32(clamping: $0) }
+        }
+
+        public var objectKey: String { namespace.isEmpty ? name : "\(namespace)/\(name)" }
+
+        /// The scale the view gives; `nil` when `spec.replicas` or the resourceVersion is
+        /// missing (a GET of `/scale` then answers as the API server defaults it).
+        public var entry: Entry? {
+            guard let replicas, let resourceVersion else { return nil }
+            return Entry(replicas: replicas, statusReplicas: statusReplicas, resourceVersion: resourceVersion)
+        }
+    }
+
+    private let informers: [Informer<View>]
     private let clock: any KubeClock
     private let overlays = Mutex<[String: (entry: Entry, at: Duration)]>([:])
 
@@ -50,7 +80,7 @@ public final class DeploymentCache: Service, Sendable {
     ) {
         self.clock = clock
         self.informers = (namespaces.isEmpty ? [nil] : namespaces.map { Optional($0) }).map {
-            Informer(api: api, resource: .deployments, namespace: $0, clock: clock, transform: Self.cachedView, logger: logger)
+            Informer<View>(api: api, resource: .deployments, namespace: $0, clock: clock, logger: logger)
         }
     }
 
@@ -69,7 +99,7 @@ public final class DeploymentCache: Service, Sendable {
         guard let informer = informers.first(where: { $0.namespace == nil || $0.namespace == namespace }),
             informer.hasSynced
         else { return nil }
-        let cached = informer.get(key).flatMap(Self.entry(from:))
+        let cached = informer.get(key)?.entry
         let now = clock.now
         return overlays.withLock { overlays in
             guard let overlay = overlays[key] else { return cached }
@@ -102,7 +132,7 @@ public final class DeploymentCache: Service, Sendable {
                 group.addTask {
                     for await change in informer.changes {
                         let object = change.object
-                        guard let version = object[path: ["metadata", "resourceVersion"]]?.stringValue else { continue }
+                        guard let version = object.resourceVersion else { continue }
                         let key = object.objectKey
                         self.overlays.withLock { overlays in
                             if let overlay = overlays[key], overlay.entry.resourceVersion == version { overlays[key] = nil }
@@ -112,16 +142,5 @@ public final class DeploymentCache: Service, Sendable {
             }
             try await group.waitForAll()
         }
-    }
-
-    /// The cached fields of a Deployment; `nil` when `spec.replicas` or the resourceVersion is
-    /// missing (a GET of `/scale` then answers as the API server defaults it).
-    static func entry(from object: JSONValue) -> Entry? {
-        guard let replicas = object[path: ["spec", "replicas"]]?.intValue,
-            let version = object[path: ["metadata", "resourceVersion"]]?.stringValue
-        else { return nil }
-        return Entry(
-            replicas: Int32(clamping: replicas), statusReplicas: object[path: ["status", "replicas"]]?.intValue.map { Int32(clamping: $0) },
-            resourceVersion: version)
     }
 }

@@ -20,23 +20,16 @@ public struct KubernetesTaskQueueSource: TaskQueueSource {
         self.logger = logger
     }
 
-    /// What the source last reported for one TaskQueue.
-    private final class Seen: @unchecked Sendable {
-        // Used by one task only (the informer's consumer). The spec is the cached view's text.
-        var specs: [TaskQueueKey: (generation: Int64, spec: JSONValue?)] = [:]
-    }
-
     public func run(onChange: @escaping @Sendable (TaskQueueChange) -> Void) async throws {
         let informers = (namespaces.isEmpty ? [nil] : namespaces.map { Optional($0) }).map {
-            Informer(api: api, resource: .taskQueues, namespace: $0, transform: Self.cachedView, logger: logger)
+            Informer<View>(api: api, resource: .taskQueues, namespace: $0, logger: logger)
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for informer in informers {
                 group.addTask { try await informer.run() }
                 group.addTask {
-                    let seen = Seen()
                     for await change in informer.changes {
-                        await handle(change, seen: seen, onChange: onChange)
+                        await handle(change, onChange: onChange)
                     }
                 }
             }
@@ -50,52 +43,71 @@ public struct KubernetesTaskQueueSource: TaskQueueSource {
 
     /// What the TaskQueue informer caches: name, namespace, resourceVersion, generation,
     /// deletionTimestamp, and the spec as compact JSON text (keys sorted, so equal specs give
-    /// equal text). One string instead of a tree of dictionaries takes a fraction of the memory,
-    /// and the controller reads the spec only when it changed (``expand(_:)``). Status, labels,
-    /// annotations (`kubectl apply` keeps a whole copy of the object in one) and managed fields
-    /// are dropped before caching.
-    public static let cachedView: @Sendable (JSONValue) -> JSONValue = { object in
-        var view = identity(object)
-        if let spec = object["spec"], let bytes = try? spec.serialized() {
-            view["spec"] = .string(String(decoding: bytes, as: UTF8.self))
+    /// equal text). A few strings instead of a tree of dictionaries take a fraction of the
+    /// memory, and the controller reads the spec only when it changed (``expand(_:)``). Status,
+    /// labels, annotations (`kubectl apply` keeps a whole copy of the object in one) and managed
+    /// fields are dropped as the object is parsed.
+    public struct View: InformerObject {
+        /// `metadata.namespace`.
+        public var namespace: String
+        /// `metadata.name`.
+        public var name: String
+        /// `metadata.resourceVersion`.
+        public var resourceVersion: String?
+        /// `metadata.generation` (1 when missing).
+        public var generation: Int64
+        /// `metadata.deletionTimestamp`.
+        public var deletionTimestamp: String?
+        /// `spec` as compact JSON text with sorted keys; `nil` when there is none.
+        public var spec: String?
+
+        public init(informing object: JSONValue) {
+            namespace = object[path: ["metadata", "namespace"]]?.stringValue ?? ""
+            name = object[path: ["metadata", "name"]]?.stringValue ?? ""
+            resourceVersion = object[path: ["metadata", "resourceVersion"]]?.stringValue
+            generation = Int64(object[path: ["metadata", "generation"]]?.intValue ?? 1)
+            deletionTimestamp = object[path: ["metadata", "deletionTimestamp"]]?.stringValue
+            spec = (try? object["spec"]?.serialized()).map { String(decoding: $0, as: UTF8.self) }
         }
-        return view
+
+        public var objectKey: String { namespace.isEmpty ? name : "\(namespace)/\(name)" }
     }
 
-    private static let identity = Informer.keeping(fields: [], metadata: ["generation", "deletionTimestamp"])
-
-    /// The TaskQueue a ``cachedView`` was made from, as far as the controller reads it:
-    /// apiVersion, kind, the kept metadata and the spec.
-    public static func expand(_ view: JSONValue) throws -> JSONValue {
-        var object = view
-        object["apiVersion"] = .string(TaskQueue.apiVersion)
-        object["kind"] = .string(TaskQueue.kind)
-        if case .string(let text)? = view["spec"] { object["spec"] = try JSONValue(parsing: text) }
+    /// The TaskQueue a ``View`` was made from, as far as the controller reads it: apiVersion,
+    /// kind, the kept metadata and the spec.
+    public static func expand(_ view: View) throws -> JSONValue {
+        var metadata: [String: JSONValue] = [
+            "name": .string(view.name), "generation": .number(Double(view.generation)),
+        ]
+        if !view.namespace.isEmpty { metadata["namespace"] = .string(view.namespace) }
+        if let version = view.resourceVersion { metadata["resourceVersion"] = .string(version) }
+        if let deletion = view.deletionTimestamp { metadata["deletionTimestamp"] = .string(deletion) }
+        var object: JSONValue = [
+            "apiVersion": .string(TaskQueue.apiVersion), "kind": .string(TaskQueue.kind), "metadata": .object(metadata),
+        ]
+        if let spec = view.spec { object["spec"] = try JSONValue(parsing: spec) }
         return object
     }
 
-    private func handle(
-        _ change: ReflectorStateMachine.Change, seen: Seen, onChange: @Sendable (TaskQueueChange) -> Void
-    ) async {
-        let object = change.object
-        let key = TaskQueueKey(
-            namespace: object[path: ["metadata", "namespace"]]?.stringValue ?? "default",
-            name: object[path: ["metadata", "name"]]?.stringValue ?? "")
-        if case .deleted = change {
-            seen.specs[key] = nil
+    private func handle(_ change: Informer<View>.Change, onChange: @Sendable (TaskQueueChange) -> Void) async {
+        let view = change.object
+        let key = TaskQueueKey(namespace: view.namespace.isEmpty ? "default" : view.namespace, name: view.name)
+        switch change {
+        case .deleted:
             onChange(.delete(key))
             return
+        case .updated(let old, let new) where old.generation == new.generation && old.spec == new.spec:
+            // A status write or a metadata change: the spec the controller acts on is the same
+            // as the one reported with the old version.
+            return
+        case .added, .updated:
+            onChange(.upsert(key, generation: view.generation, await target(from: view, key: key)))
         }
-        let generation = Int64(object[path: ["metadata", "generation"]]?.intValue ?? 1)
-        let spec = object["spec"]
-        if let previous = seen.specs[key], previous.generation == generation, previous.spec == spec { return }
-        seen.specs[key] = (generation, spec)
-        onChange(.upsert(key, generation: generation, await target(from: object, key: key)))
     }
 
-    private func target(from object: JSONValue, key: TaskQueueKey) async -> Result<QueueTarget, ControllerError> {
+    private func target(from view: View, key: TaskQueueKey) async -> Result<QueueTarget, ControllerError> {
         let taskQueue: TaskQueue
-        do { taskQueue = try Self.expand(object).decode(TaskQueue.self) } catch {
+        do { taskQueue = try Self.expand(view).decode(TaskQueue.self) } catch {
             return .failure(ControllerError(code: .invalidSpec, message: "TaskQueue \(key) cannot be read: \(error)"))
         }
         var password: String?

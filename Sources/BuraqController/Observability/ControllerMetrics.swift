@@ -24,17 +24,32 @@ import Synchronization
 /// | `buraq_controller_status_queue_depth` | gauge | — |
 /// | `buraq_controller_events_dropped_total` | counter | — |
 public final class ControllerMetrics: ControllerObserver {
+    /// One TaskQueue's series, kept small (there is one per TaskQueue): figures not known yet
+    /// are ``absent`` rather than optionals (which would double each field with padding), and
+    /// the few decision reasons seen are pairs in an array rather than a dictionary.
     private struct QueueSeries {
+        static let absent = Int64.min
         var queue: String
-        var backlog: Int64?
-        var lag: Int64?
-        var pending: Int64?
-        var scheduled: Int64?
-        var deadLetters: Int64?
-        var replicas: Int32?
-        var desired: Int32?
-        var decisions: [String: Int] = [:]
+        var backlog = absent
+        var lag = absent
+        var pending = absent
+        var scheduled = absent
+        var deadLetters = absent
+        var replicas = Int32.min
+        var desired = Int32.min
+        var decisions: [(reason: String, count: Int)] = []
         var scaleWrites = 0
+
+        static func known(_ value: Int64) -> Int64? { value == absent ? nil : value }
+        static func known(_ value: Int32) -> Int64? { value == Int32.min ? nil : Int64(value) }
+
+        mutating func count(_ reason: String) {
+            if let index = decisions.firstIndex(where: { $0.reason == reason }) {
+                decisions[index].count += 1
+            } else {
+                decisions.append((reason, 1))
+            }
+        }
     }
 
     private struct Histogram {
@@ -75,15 +90,15 @@ public final class ControllerMetrics: ControllerObserver {
             var series = state.queues[report.key] ?? QueueSeries(queue: report.queue)
             series.queue = report.queue
             if let stats = report.stats {
-                series.backlog = stats.backlog
-                series.lag = stats.lag
+                series.backlog = stats.backlog ?? QueueSeries.absent
+                series.lag = stats.lag ?? QueueSeries.absent
                 series.pending = stats.pending
                 series.scheduled = stats.scheduled
                 series.deadLetters = stats.deadLetters
             }
-            series.replicas = report.replicas ?? series.replicas
-            series.desired = report.desiredReplicas ?? series.desired
-            if let reason = report.reason { series.decisions[reason, default: 0] += 1 }
+            if let replicas = report.replicas { series.replicas = replicas }
+            if let desired = report.desiredReplicas { series.desired = desired }
+            if let reason = report.reason { series.count(reason) }
             if report.scaled { series.scaleWrites += 1 }
             state.queues[report.key] = series
             for problem in report.problems {
@@ -140,13 +155,13 @@ public final class ControllerMetrics: ControllerObserver {
         }
         let keys = state.queues.keys.sorted()
         let gauges: [(String, String, (QueueSeries) -> Int64?)] = [
-            ("buraq_controller_queue_backlog", "Outstanding tasks (lag + pending).", { $0.backlog }),
-            ("buraq_controller_queue_lag", "Entries not yet delivered to the consumer group.", { $0.lag }),
-            ("buraq_controller_queue_pending", "Entries delivered and not yet acknowledged.", { $0.pending }),
-            ("buraq_controller_queue_scheduled", "Delayed tasks and retries in the scheduled set.", { $0.scheduled }),
-            ("buraq_controller_queue_dead_letters", "Entries in the dead-letter stream.", { $0.deadLetters }),
-            ("buraq_controller_queue_replicas", "Replicas of the scale target.", { $0.replicas.map(Int64.init) }),
-            ("buraq_controller_queue_desired_replicas", "Replicas the last decision asked for.", { $0.desired.map(Int64.init) }),
+            ("buraq_controller_queue_backlog", "Outstanding tasks (lag + pending).", { QueueSeries.known($0.backlog) }),
+            ("buraq_controller_queue_lag", "Entries not yet delivered to the consumer group.", { QueueSeries.known($0.lag) }),
+            ("buraq_controller_queue_pending", "Entries delivered and not yet acknowledged.", { QueueSeries.known($0.pending) }),
+            ("buraq_controller_queue_scheduled", "Delayed tasks and retries in the scheduled set.", { QueueSeries.known($0.scheduled) }),
+            ("buraq_controller_queue_dead_letters", "Entries in the dead-letter stream.", { QueueSeries.known($0.deadLetters) }),
+            ("buraq_controller_queue_replicas", "Replicas of the scale target.", { QueueSeries.known($0.replicas) }),
+            ("buraq_controller_queue_desired_replicas", "Replicas the last decision asked for.", { QueueSeries.known($0.desired) }),
         ]
         for (name, help, value) in gauges {
             family(name, "gauge", help)
@@ -159,7 +174,7 @@ public final class ControllerMetrics: ControllerObserver {
         family("buraq_controller_scaling_decisions_total", "counter", "Scaling decisions by reason.")
         for key in keys {
             let series = state.queues[key]!
-            for (reason, count) in series.decisions.sorted(by: { $0.key < $1.key }) {
+            for (reason, count) in series.decisions.sorted(by: { $0.reason < $1.reason }) {
                 out += "buraq_controller_scaling_decisions_total\(labels(key, series, ",reason=\(Self.label(reason))")) \(count)\n"
             }
             if out.utf8.count >= pieceBytes { try await emit(out); out.removeAll(keepingCapacity: true) }

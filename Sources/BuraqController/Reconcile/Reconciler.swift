@@ -26,9 +26,11 @@ public struct Reconciler: Sendable {
     /// The status last handed out for writing.
     public private(set) var writtenStatus: TaskQueueStatus?
     private var statusWrittenAt: ScalingTime?
-    private var writtenSettings: QueueSettings?
+    // Settings are kept as their hash (about 100 bytes each otherwise, for every TaskQueue). A
+    // collision would hide a change until the next refresh (`settingsRefreshSeconds`).
+    private var writtenSettings: Int?
     private var settingsWrittenAt: ScalingTime?
-    private var requestedSettings: QueueSettings?
+    private var requestedSettings: Int?
     private var groupMissing = false
     private var events: EventLimiter
     private var failedPolls = 0
@@ -71,8 +73,9 @@ public struct Reconciler: Sendable {
         let stale = settingsWrittenAt.map {
             now.milliseconds(since: $0) >= configuration.settingsRefreshSeconds * 1000
         } ?? true
-        if writtenSettings != target.settings || stale || groupMissing {
-            requestedSettings = target.settings
+        let settings = target.settings.hashValue
+        if writtenSettings != settings || stale || groupMissing {
+            requestedSettings = settings
             return target.settings
         }
         requestedSettings = nil
@@ -182,7 +185,7 @@ public struct Reconciler: Sendable {
         }
         status.replicas = replicas ?? status.replicas
         status.desiredReplicas = poll.decision?.replicas ?? status.desiredReplicas
-        status.lastScaleTime = lastScaleTime.map { RFC3339.format(milliseconds: $0.milliseconds) }
+        status.lastScaleTime = lastScaleTime.map { RFC3339.sharedSecond(milliseconds: $0.milliseconds) }
         status.conditions = conditions(for: poll, replicas: replicas, retryIn: nextPoll, now: now)
         offer(status, now: now, into: &actions)
         return ReconcileOutcome(actions: actions, nextPoll: nextPoll)
@@ -255,7 +258,7 @@ public struct Reconciler: Sendable {
         let previous = writtenStatus?.condition(type)
         let since =
             previous.flatMap { $0.status == status ? $0.lastTransitionTime : nil }
-            ?? RFC3339.format(milliseconds: now.milliseconds)
+            ?? RFC3339.sharedSecond(milliseconds: now.milliseconds)
         return Condition(
             type: type, status: status, observedGeneration: generation, lastTransitionTime: since, reason: reason,
             message: message)

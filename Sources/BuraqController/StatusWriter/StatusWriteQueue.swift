@@ -200,8 +200,8 @@ public struct StatusWriteQueue: Sendable {
 
     private mutating func hand(_ key: TaskQueueKey) -> Next {
         guard var entry = entries[key], let status = waiting.removeValue(forKey: key) else { return .idle }
-        // Dictionaries keep their capacity: after a burst (every TaskQueue's first status) let it go.
-        if waiting.isEmpty, waiting.capacity > 64 { waiting = [:] }
+        // After a burst (every TaskQueue's first status) the storage for all of them goes.
+        waiting.shrinkIfSparse()
         entry.place = .none
         entry.writing = true
         entries[key] = entry

@@ -5,35 +5,40 @@ import Synchronization
 /// A cache of one resource type kept up to date by list and watch, plus a stream of changes:
 /// client-go's shared informer, reduced to what a controller needs. Run it as a `Service`.
 ///
+/// `Object` is what the cache keeps of each object: ``JSONValue`` for the whole object, or a
+/// small struct of the fields a controller reads (see ``InformerObject``).
+///
 /// ```swift
-/// let informer = Informer(api: client, resource: .taskQueues, namespace: nil)
+/// let informer = Informer<JSONValue>(api: client, resource: .taskQueues, namespace: nil)
 /// // in a task group / ServiceGroup: try await informer.run()
 /// for await change in informer.changes { await queue.add(change.object.objectKey) }
 /// ```
-public final class Informer: Service, Sendable {
+public final class Informer<Object: InformerObject>: Service, Sendable {
+    public typealias Change = ReflectorStateMachine<Object>.Change
+
     public let resource: GroupVersionResource
     public let namespace: String?
     public let labelSelector: String?
     private let api: any KubernetesAPI
     private let clock: any KubeClock
     private let logger: Logger
-    private let machine: Mutex<ReflectorStateMachine>
-    private let stream: AsyncStream<ReflectorStateMachine.Change>
-    private let continuation: AsyncStream<ReflectorStateMachine.Change>.Continuation
+    private let machine: Mutex<ReflectorStateMachine<Object>>
+    private let stream: AsyncStream<Change>
+    private let continuation: AsyncStream<Change>.Continuation
     private let pageSize: Int
     private let transform: (@Sendable (JSONValue) -> JSONValue)?
     private let syncWaiters = Mutex<[CheckedContinuation<Void, Never>]?>([])
 
     /// Changes to the cache, in order (one consumer).
-    public var changes: AsyncStream<ReflectorStateMachine.Change> { stream }
+    public var changes: AsyncStream<Change> { stream }
 
-    /// - Parameter transform: applied to every listed and watched object before it is cached or
-    ///   reported (client-go's `SetTransform`). A controller that reads a few fields drops the
-    ///   rest here, so the cache holds only what it needs. It must keep `metadata.name`,
-    ///   `metadata.namespace` and `metadata.resourceVersion`.
+    /// - Parameter transform: applied to every listed and watched object before it becomes an
+    ///   `Object` (client-go's `SetTransform`). An informer of ``JSONValue`` that reads a few
+    ///   fields drops the rest here, so the cache holds only what it needs; it must keep
+    ///   `metadata.name`, `metadata.namespace` and `metadata.resourceVersion`.
     public init(api: any KubernetesAPI, resource: GroupVersionResource, namespace: String?, labelSelector: String? = nil,
                 pageSize: Int = 500, clock: any KubeClock = SystemKubeClock(),
-                machine: ReflectorStateMachine = ReflectorStateMachine(),
+                machine: ReflectorStateMachine<Object> = ReflectorStateMachine<Object>(),
                 transform: (@Sendable (JSONValue) -> JSONValue)? = nil, logger: Logger = Logger(label: "buraq.informer")) {
         self.api = api
         self.resource = resource
@@ -48,12 +53,12 @@ public final class Informer: Service, Sendable {
     }
 
     /// The cached object with key `namespace/name` (or `name`).
-    public func get(_ key: String) -> JSONValue? {
+    public func get(_ key: String) -> Object? {
         machine.withLock { $0.cache[key] }
     }
 
     /// Every cached object, sorted by key.
-    public func list() -> [JSONValue] {
+    public func list() -> [Object] {
         machine.withLock { m in m.cache.keys.sorted().map { m.cache[$0]! } }
     }
 
@@ -99,14 +104,17 @@ public final class Informer: Service, Sendable {
             switch action {
             case .list(let rv):
                 do {
-                    // The transform runs as each item is parsed, so the whole list never exists untransformed.
+                    // Each item becomes an `Object` as soon as it is parsed, so the whole list never
+                    // exists as parsed JSON.
+                    let made = ListedObjects<Object>(transform: transform)
                     let list = try await api.listAll(
                         resource, namespace: namespace,
                         options: ListOptions(labelSelector: labelSelector, limit: rv == "0" ? nil : pageSize, resourceVersion: rv),
-                        transformingItems: transform)
-                    let (changes, next) = machine.withLock { $0.listSucceeded(list) }
+                        transformingItems: made.take)
+                    let items = made.objects
+                    let (changes, next) = machine.withLock { $0.listSucceeded(items, resourceVersion: list.resourceVersion) }
                     logger.debug("Listed objects", metadata: [
-                        "resource": "\(resource)", "count": "\(list.items.count)", "resourceVersion": "\(list.resourceVersion)",
+                        "resource": "\(resource)", "count": "\(items.count)", "resourceVersion": "\(list.resourceVersion)",
                     ])
                     emit(changes)
                     markSynced()
@@ -125,7 +133,7 @@ public final class Informer: Service, Sendable {
         }
     }
 
-    private func watch(from rv: String, timeoutSeconds: Int) async -> ReflectorStateMachine.Action {
+    private func watch(from rv: String, timeoutSeconds: Int) async -> ReflectorStateMachine<Object>.Action {
         do {
             let events = try await api.watch(resource, namespace: namespace, options: WatchOptions(
                 labelSelector: labelSelector, resourceVersion: rv, allowWatchBookmarks: true, timeoutSeconds: timeoutSeconds))
@@ -151,7 +159,7 @@ public final class Informer: Service, Sendable {
         }
     }
 
-    private func emit(_ changes: [ReflectorStateMachine.Change]) {
+    private func emit(_ changes: [Change]) {
         for change in changes { continuation.yield(change) }
     }
 }
@@ -164,24 +172,21 @@ extension Informer {
     }
 }
 
-extension Informer {
-    /// A transform for ``init(api:resource:namespace:labelSelector:pageSize:clock:machine:transform:logger:)``
-    /// that keeps only the named top-level fields and the named `metadata` fields of each object
-    /// (`name`, `namespace` and `resourceVersion` are always kept).
-    public static func keeping(fields: [String], metadata: [String]) -> @Sendable (JSONValue) -> JSONValue {
-        keeping(paths: fields.map { [$0] } + metadata.map { ["metadata", $0] })
+/// Turns each item of a LIST into its cached form as the parser produces it, and collects them
+/// in order; the parsed item is dropped at once (the list itself keeps only `null`s).
+private final class ListedObjects<Object: InformerObject>: Sendable {
+    private let transform: (@Sendable (JSONValue) -> JSONValue)?
+    private let made = Mutex<[Object]>([])
+
+    init(transform: (@Sendable (JSONValue) -> JSONValue)?) {
+        self.transform = transform
     }
 
-    /// A transform that keeps only the values at the given paths of object keys (for example
-    /// `["spec", "replicas"]`), plus `metadata.name`, `metadata.namespace` and
-    /// `metadata.resourceVersion`. Missing paths are left out.
-    public static func keeping(paths: [[String]]) -> @Sendable (JSONValue) -> JSONValue {
-        let identity: [[String]] = [["metadata", "name"], ["metadata", "namespace"], ["metadata", "resourceVersion"]]
-        let kept = identity + paths.filter { !$0.isEmpty && !identity.contains($0) }
-        return { object in
-            var result: JSONValue = ["metadata": [:]]
-            for path in kept { if let value = object[path: path] { result[path: path] = value } }
-            return result
-        }
+    var objects: [Object] { made.withLock { $0 } }
+
+    @Sendable func take(_ item: JSONValue) -> JSONValue {
+        let object = Object(informing: transform?(item) ?? item)
+        made.withLock { $0.append(object) }
+        return .null
     }
 }

@@ -6,8 +6,9 @@
 /// and bookmark moves the resourceVersion on; a watch that ends normally restarts from there; a
 /// 410 Gone or an `ERROR` event with reason `Expired` relists with `resourceVersion=""` (a
 /// consistent read); other failures back off (800 ms doubling to 30 s, with jitter) and retry.
-/// The state machine owns the cache and returns the changes to hand to event handlers.
-public struct ReflectorStateMachine: Sendable {
+/// The state machine owns the cache (of `Object`, the whole object or a compact view of it) and
+/// returns the changes to hand to event handlers.
+public struct ReflectorStateMachine<Object: InformerObject>: Sendable {
     public enum Action: Sendable, Hashable {
         /// LIST with this resourceVersion (`"0"`: any cached state; `nil`: the latest, consistent).
         case list(resourceVersion: String?)
@@ -17,14 +18,15 @@ public struct ReflectorStateMachine: Sendable {
         case sleep(Duration)
     }
 
-    /// A change to the cache.
-    public enum Change: Sendable, Hashable {
-        case added(JSONValue)
-        case updated(old: JSONValue, new: JSONValue)
-        case deleted(JSONValue)
+    /// A change to the cache. Indirect: the changes stream buffers a whole LIST's worth of them
+    /// at start, and a buffer never shrinks, so each element is a pointer rather than two objects.
+    public indirect enum Change: Sendable, Equatable {
+        case added(Object)
+        case updated(old: Object, new: Object)
+        case deleted(Object)
 
         /// The object after the change (before it, for a deletion).
-        public var object: JSONValue {
+        public var object: Object {
             switch self {
             case .added(let o), .deleted(let o), .updated(_, let o): o
             }
@@ -32,7 +34,7 @@ public struct ReflectorStateMachine: Sendable {
     }
 
     /// Objects by `namespace/name`.
-    public private(set) var cache: [String: JSONValue] = [:]
+    public private(set) var cache: [String: Object] = [:]
     /// The resourceVersion to resume from.
     public private(set) var resourceVersion: String?
     /// True once the first LIST filled the cache.
@@ -57,10 +59,16 @@ public struct ReflectorStateMachine: Sendable {
 
     /// The LIST returned: the cache becomes the list, and a watch starts from its version.
     public mutating func listSucceeded(_ list: ObjectList) -> ([Change], Action) {
+        listSucceeded(list.items.map(Object.init(informing:)), resourceVersion: list.resourceVersion)
+    }
+
+    /// The LIST returned these objects (already in their cached form) at `resourceVersion`.
+    public mutating func listSucceeded(_ items: [Object], resourceVersion listVersion: String) -> ([Change], Action) {
         failures = 0
         expired = false
-        var fresh: [String: JSONValue] = [:]
-        for item in list.items { fresh[item.objectKey] = item }
+        var fresh: [String: Object] = [:]
+        fresh.reserveCapacity(items.count)
+        for item in items { fresh[item.objectKey] = item }
         var changes: [Change] = []
         for (key, item) in fresh.sorted(by: { $0.key < $1.key }) {
             if let old = cache[key] {
@@ -71,7 +79,7 @@ public struct ReflectorStateMachine: Sendable {
         }
         for (key, old) in cache.sorted(by: { $0.key < $1.key }) where fresh[key] == nil { changes.append(.deleted(old)) }
         cache = fresh
-        resourceVersion = list.resourceVersion
+        resourceVersion = listVersion
         hasSynced = true
         return (changes, watchAction())
     }
@@ -101,18 +109,18 @@ public struct ReflectorStateMachine: Sendable {
             return ([], nil)
         case .added, .modified:
             failures = 0
-            let key = event.object.objectKey
-            if let rv = event.object.resourceVersion { resourceVersion = rv }
-            let old = cache[key]
-            cache[key] = event.object
-            if let old { return ([.updated(old: old, new: event.object)], nil) }
-            return ([.added(event.object)], nil)
+            let object = Object(informing: event.object)
+            let key = object.objectKey
+            if let rv = object.resourceVersion { resourceVersion = rv }
+            let old = cache.updateValue(object, forKey: key)
+            if let old { return ([.updated(old: old, new: object)], nil) }
+            return ([.added(object)], nil)
         case .deleted:
             failures = 0
-            let key = event.object.objectKey
-            if let rv = event.object.resourceVersion { resourceVersion = rv }
-            cache.removeValue(forKey: key)
-            return ([.deleted(event.object)], nil)
+            let object = Object(informing: event.object)
+            if let rv = object.resourceVersion { resourceVersion = rv }
+            cache.removeValue(forKey: object.objectKey)
+            return ([.deleted(object)], nil)
         }
     }
 
