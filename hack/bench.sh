@@ -37,14 +37,16 @@ if [ "$mode" = "controller" ] || [ "$mode" = "controller-kube" ]; then
   # flags; hack/deploy-tests checks that they match): Swift runtime linked statically, packed
   # relative relocations, no exported symbols, functions laid out by images/buraq-controller/text-order.txt.
   # Its own scratch path keeps .build/release intact.
-  image_flags=(-c release --static-swift-stdlib -Xswiftc -use-ld=lld -Xswiftc -Xfrontend -Xswiftc -function-sections -Xlinker -z -Xlinker pack-relative-relocs -Xlinker --no-export-dynamic -Xlinker --symbol-ordering-file=images/buraq-controller/text-order.txt -Xlinker --no-warn-symbol-ordering)
+  image_flags=(-c release --static-swift-stdlib -Xswiftc -use-ld=lld -Xswiftc -Xfrontend -Xswiftc -function-sections -Xlinker -z -Xlinker pack-relative-relocs -Xlinker --no-export-dynamic -Xlinker --symbol-ordering-file=images/buraq-controller/text-order.txt -Xlinker --no-warn-symbol-ordering -Xlinker -T -Xlinker images/buraq-controller/private-text.ld)
+  # The image's environment (its Dockerfile's ENV lines).
+  image_env=(GNUTLS_NO_IMPLICIT_INIT=1)
   # The ordering file is no build input SwiftPM tracks: remove the binary so that it is linked again.
   rm -f .build/image/release/buraq-controller
   swift build "${image_flags[@]}" --scratch-path .build/image --product buraq-controller >/dev/null
 fi
 if [ "$mode" = "controller" ]; then
   shift
-  .build/image/release/buraq-controller bench --redis-url "redis://127.0.0.1:$port" "$@"
+  env "${image_env[@]}" .build/image/release/buraq-controller bench --redis-url "redis://127.0.0.1:$port" "$@"
 elif [ "$mode" = "controller-kube" ]; then
   shift
   command_line="bash hack/bench.sh controller-kube${*:+ $*}"
@@ -85,7 +87,7 @@ elif [ "$mode" = "controller-kube" ]; then
   fi
   echo "buraq-fake-apiserver on $api_url (pid $apiserver_pid)"
   metrics_port=$(free_port)
-  .build/image/release/buraq-controller --kubeconfig "$dir/kubeconfig" --redis-url "$redis_url" \
+  env "${image_env[@]}" .build/image/release/buraq-controller --kubeconfig "$dir/kubeconfig" --redis-url "$redis_url" \
     --metrics-bind-address "127.0.0.1:$metrics_port" --health-probe-bind-address 0 "${controller_args[@]}" \
     >"$dir/controller.log" 2>&1 &
   controller_pid=$!

@@ -2,7 +2,7 @@
 # Regenerates images/buraq-controller/text-order.txt, the order in which the image's linker lays
 # out the controller's functions (--symbol-ordering-file; see docs/benchmarks.md, "Memory").
 #
-# `hack/text-order.sh [TASK_QUEUES] [SECONDS] [ROUNDS]` (defaults 1000, 120 and 6): builds the
+# `hack/text-order.sh [TASK_QUEUES] [SECONDS] [ROUNDS]` (defaults 1000, 120 and 3): builds the
 # controller with the image's flags, runs it under valgrind's callgrind in Kubernetes mode against
 # a private redis-server and buraq-fake-apiserver (TASK_QUEUES TaskQueues, every 3rd with a
 # backlog; a burst into an idle queue and its removal, so both scaling paths run; /metrics,
@@ -16,16 +16,18 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 task_queues="${1:-1000}"
 seconds="${2:-120}"
-rounds="${3:-6}"
+rounds="${3:-3}"
 command -v valgrind >/dev/null || { echo "valgrind not found: apt-get install -y valgrind" >&2; exit 1; }
 command -v perf >/dev/null || { echo "perf not found: apt-get install -y linux-perf" >&2; exit 1; }
 command -v redis-server >/dev/null || { echo "redis-server not found: run hack/setup.sh" >&2; exit 1; }
 # free_port, $dir, and every PID in `pids` stopped on exit.
 source hack/lib/processes.sh
 
+# The image's environment (its Dockerfile's ENV lines), as hack/bench.sh runs the controller.
+image_env=(GNUTLS_NO_IMPLICIT_INIT=1)
 # The same flags as hack/bench.sh and the Dockerfile, plus a link map (which library section
 # holds which function).
-image_flags=(-c release --static-swift-stdlib -Xswiftc -use-ld=lld -Xswiftc -Xfrontend -Xswiftc -function-sections -Xlinker -z -Xlinker pack-relative-relocs -Xlinker --no-export-dynamic -Xlinker --symbol-ordering-file=images/buraq-controller/text-order.txt -Xlinker --no-warn-symbol-ordering)
+image_flags=(-c release --static-swift-stdlib -Xswiftc -use-ld=lld -Xswiftc -Xfrontend -Xswiftc -function-sections -Xlinker -z -Xlinker pack-relative-relocs -Xlinker --no-export-dynamic -Xlinker --symbol-ordering-file=images/buraq-controller/text-order.txt -Xlinker --no-warn-symbol-ordering -Xlinker -T -Xlinker images/buraq-controller/private-text.ld)
 swift build "${image_flags[@]}" -Xlinker "-Map=$dir/link.map" --scratch-path .build/image --product buraq-controller >/dev/null
 swift build -c release --product buraq-fake-apiserver >/dev/null
 swift build -c release --product buraq >/dev/null
@@ -50,7 +52,7 @@ for _ in $(seq 300); do grep -q '^Listening on ' "$dir/apiserver.log" && break; 
 
 metrics_port=$(free_port)
 probe_port=$(free_port)
-valgrind --tool=callgrind --demangle=no --dump-instr=no --callgrind-out-file="$dir/callgrind.out" \
+env "${image_env[@]}" valgrind --tool=callgrind --demangle=no --dump-instr=no --callgrind-out-file="$dir/callgrind.out" \
   "$dir/bin/buraq-controller" --kubeconfig "$dir/kubeconfig" --redis-url "$redis_url" \
   --metrics-bind-address "127.0.0.1:$metrics_port" --health-probe-bind-address "127.0.0.1:$probe_port" \
   >"$dir/controller.log" 2>&1 &
@@ -81,7 +83,7 @@ for ((round = 1; round <= rounds; round++)); do
   # The ordering file is no build input SwiftPM tracks: remove the binary so that it is linked again.
   rm -f .build/image/release/buraq-controller
   swift build "${image_flags[@]}" --scratch-path .build/image --product buraq-controller >/dev/null
-  perf record -q -e page-faults -c 1 -d -o "$dir/faults.data" .build/image/release/buraq-controller \
+  perf record -q -e page-faults -c 1 -d -o "$dir/faults.data" env "${image_env[@]}" .build/image/release/buraq-controller \
     --kubeconfig "$dir/kubeconfig" --redis-url "$redis_url" --metrics-bind-address "127.0.0.1:$metrics_port" \
     --health-probe-bind-address "127.0.0.1:$probe_port" >"$dir/controller.log" 2>&1 &
   perf_pid=$!

@@ -280,6 +280,19 @@ struct WatchFlowTests {
         await server.shutdown()
     }
 
+    @Test(arguments: ["ldap://127.0.0.1:1", "rtmp://127.0.0.1:1", "file:///etc"])
+    func onlyHTTPAndHTTPSAreSpoken(server: String) async throws {
+        let transport = CurlTransport(baseURL: server)
+        defer { transport.shutdown() }
+        let client = KubeClient(configuration: ClientConfiguration(server: server), transport: transport)
+        do {
+            _ = try await client.list(.deployments, namespace: "default")
+            Issue.record("A \(server) request was sent")
+        } catch let error as KubeClientError {
+            #expect(error.context["curlCode"] == "1", "CURLE_UNSUPPORTED_PROTOCOL: \(error)")
+        }
+    }
+
     @Test func droppingAWatchEndsItOnTheServer() async throws {
         try await withFakeServer(FakeAPIServer.Configuration(bookmarkInterval: .milliseconds(20))) { server, client in
             do {

@@ -15,7 +15,9 @@ A callgrind run misses some functions that a real run executes (startup under ot
 paths that 1,000 TaskQueues take and a slowed-down run under valgrind does not). `--faults` adds
 them: given `perf script -F ip,sym,symoff,addr,dso` of a `perf record -e page-faults -c 1 -d` run
 of the linked binary, every function whose instruction fetch faulted a page of the binary's text
-in, and that the file does not list yet, is appended.
+in, and that the file does not list yet, is appended. A fetch outside every named function (one
+with an assembler-local name, `.L…`, which no ordering file can name; the image's linker script
+`private-text.ld` keeps those together) adds nothing: it is counted apart.
 
 usage: text-order.py --callgrind FILE --binary FILE --map LINKMAP --out FILE [--object NAME]
        text-order.py --faults PERF_SCRIPT_TEXT --binary FILE --out FILE
@@ -69,12 +71,17 @@ def callgrind_functions(path):
     return seen, cost
 
 
-def text_symbols(binary):
-    out = subprocess.run(['nm', '--defined-only', binary], capture_output=True, text=True, check=True).stdout
+def text_symbols(binary, sizes=None):
+    """Function name -> address; fills `sizes` (name -> size) where nm knows the size."""
+    out = subprocess.run(['nm', '-S', '--defined-only', binary], capture_output=True, text=True, check=True).stdout
     symbols = {}
     for line in out.splitlines():
         parts = line.split()
-        if len(parts) == 3 and parts[1] in 'tTwW':
+        if len(parts) == 4 and parts[2] in 'tTwW':
+            symbols[parts[3]] = int(parts[0], 16)
+            if sizes is not None:
+                sizes[parts[3]] = int(parts[1], 16)
+        elif len(parts) == 3 and parts[1] in 'tTwW':
             symbols[parts[2]] = int(parts[0], 16)
     return symbols
 
@@ -96,7 +103,8 @@ def add_faulting_functions(faults, binary, out):
     """Appends to `out` the functions of `binary` whose instruction fetch faulted (see above)."""
     listed = [line.strip() for line in open(out) if line.strip()]
     known = set(listed)
-    by_address = sorted((address, name) for name, address in text_symbols(binary).items())
+    sizes = {}
+    by_address = sorted((address, name) for name, address in text_symbols(binary, sizes).items())
     addresses = [a for a, _ in by_address]
     first_address = {}
     for address, name in by_address:
@@ -118,17 +126,22 @@ def add_faulting_functions(faults, binary, out):
                 base = int(ip, 16) - first_address[offset.group(1)] - int(offset.group(2), 16)
     if base is None:
         raise SystemExit(f'no instruction fetch of {binary_name} in {faults}')
-    added = []
+    added, unnamed = [], 0
     for ip in fetches:
         i = bisect.bisect_right(addresses, ip - base) - 1
-        if i >= 0:
-            name = by_address[i][1]
-            if name not in known:
-                known.add(name)
-                added.append(name)
+        if i < 0:
+            continue
+        address, name = by_address[i]
+        if name in sizes and ip - base >= address + max(sizes[name], 1):
+            unnamed += 1  # past the end of the function before it: a `.L…` function
+            continue
+        if name not in known:
+            known.add(name)
+            added.append(name)
     with open(out, 'w') as f:
         f.write(''.join(n + '\n' for n in listed + added))
-    print(f'{len(fetches)} text pages faulted in by instruction fetches; {len(added)} functions added to {out}')
+    print(f'{len(fetches)} text pages faulted in by instruction fetches ({unnamed} in functions without a name); '
+          f'{len(added)} functions added to {out}')
 
 
 def main():

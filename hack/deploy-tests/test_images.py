@@ -104,9 +104,29 @@ def test_controller_bench_builds_like_the_image():
     assert "pack-relative-relocs" in image_flags and "--static-swift-stdlib" in image_flags
     order = next(f for f in image_flags if f.startswith("--symbol-ordering-file="))
     path = order.split("=", 1)[1]
-    assert path in "\n".join(build), "the Dockerfile copies the ordering file into the build stage"
+    script = image_flags[image_flags.index("-T") + 2]
+    copies = [line for line in build if line.upper().startswith("COPY ")]
+    for needed in (path, script):
+        assert any(needed in line for line in copies), f"the Dockerfile copies {needed} into the build stage"
     symbols = open(os.path.join(ROOT, path)).read().split()
     assert len(symbols) > 1000 and any(s.startswith("$s15BuraqController") for s in symbols)
+    assert "*(.text..L*)" in open(os.path.join(ROOT, script)).read()
+
+
+def test_controller_bench_runs_with_the_image_environment():
+    """The runtime stage's ENV is the environment `hack/bench.sh` and `hack/text-order.sh` run
+    the controller with (GNUTLS_NO_IMPLICIT_INIT changes what stays resident)."""
+    _, (_, runtime) = stages(DOCKERFILES["buraq-controller"])
+    env = [a for line in runtime if line.upper().startswith("ENV ") for a in line.split()[1:]]
+    assert "GNUTLS_NO_IMPLICIT_INIT=1" in env
+    for script in ("bench.sh", "text-order.sh"):
+        text = open(os.path.join(ROOT, "hack", script)).read()
+        match = re.search(r"image_env=\(([^)]*)\)", text)
+        assert match, f"hack/{script} defines image_env=(...) for the controller"
+        assert match.group(1).split() == env, script
+        # Both scripts start the controller twice (bench.sh: local and Kubernetes mode;
+        # text-order.sh: under callgrind and under perf).
+        assert text.count('env "${image_env[@]}"') == 2, script
 
 
 def test_runtime_packages_are_known_c_libraries():

@@ -160,6 +160,8 @@ final class CurlEngine: @unchecked Sendable {
         let request = transfer.request
         let opaque = Unmanaged.passUnretained(transfer).toOpaque()
         _ = ccurl_easy_setopt_string(h, CURLOPT_URL, transfer.url)
+        // The API server speaks HTTP(S) only; nothing else libcurl links (LDAP, RTMP, SSH…) runs.
+        _ = ccurl_easy_setopt_string(h, CURLOPT_PROTOCOLS_STR, "http,https")
         _ = ccurl_easy_setopt_long(h, CURLOPT_NOSIGNAL, 1)
         _ = ccurl_easy_setopt_pointer(h, CURLOPT_ERRORBUFFER, transfer.errorBuffer)
         _ = ccurl_easy_setopt_pointer(h, CURLOPT_PRIVATE, opaque)
