@@ -143,6 +143,36 @@ import Testing
         #expect(observer.forgotten.withLock { $0 } == [a.key])
     }
 
+    @Test func aQueueRecreatedWhileItsOldPollRunsKeepsItsFiguresAndPollsOn() async throws {
+        let memory = InMemoryQueueMetricsSource()
+        let metrics = SlowMetrics(memory, delay: .milliseconds(300))
+        let observer = ForgetRecorder()
+        let source = FedSource()
+        let a = Self.target("a")
+        memory.set(QueueStats(length: 30, lag: 30), for: "a")
+        let service = ControllerService(
+            source: source,
+            environment: ControllerEnvironment(
+                metrics: metrics, scaleTarget: InMemoryScaleTarget(), status: LoggingStatusSink(logger: Logger(label: "test")),
+                observer: observer))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await service.run() }
+            source.continuation.yield(.upsert(a.key, generation: 1, .success(a)))
+            try await Self.until { metrics.reads(of: "a") == 1 }
+            // Deleted and created again while the first read sleeps: the new TaskQueue polls at
+            // once, and the old poll's end neither forgets it nor schedules a second round.
+            source.continuation.yield(.delete(a.key))
+            source.continuation.yield(.upsert(a.key, generation: 1, .success(a)))
+            try await Self.until { metrics.reads(of: "a") == 2 }
+            // The next polls come from the new TaskQueue's schedule, one a second.
+            try await Self.until(5) { metrics.reads(of: "a") == 4 }
+            #expect(metrics.mostAtOnce <= 2, "the old poll and the new one, never a second copy of the new one")
+            group.cancelAll()
+        }
+        #expect(observer.forgotten.withLock { $0 }.isEmpty)
+        #expect(metrics.reads(of: "a") <= 5)
+    }
+
     @Test func aChangedSpecIsPolledAtOnceNotAtTheNextDueTime() async throws {
         let memory = InMemoryQueueMetricsSource()
         let metrics = SlowMetrics(memory, delay: .zero)

@@ -62,8 +62,11 @@ public final class ControllerService: Service, Sendable {
                     continuation.yield(.sourceEnded)
                 }
                 var pollers: [TaskQueueKey: QueuePoller] = [:]
+                // The schedule and the due lookups go by the poller's id, a number, rather than its
+                // key (two strings to hash and retain at every heap swap, 1,000 times a second).
+                var byID: [UInt64: QueuePoller] = [:]
                 var retiring: [UInt64: QueuePoller] = [:]  // deleted while their poll runs
-                var schedule = PollSchedule<TaskQueueKey, ContinuousClock.Instant>()
+                var schedule = PollSchedule<UInt64, ContinuousClock.Instant>()
                 var running = 0
                 var lastID: UInt64 = 0
                 var alarm = WakeAlarm { continuation.yield(.wake($0)) }
@@ -77,12 +80,13 @@ public final class ControllerService: Service, Sendable {
                             poller.update(spec)
                             // A new spec is acted on at once rather than at the next due time
                             // (a running poll picks it up on its next round).
-                            if changed, schedule.contains(key) { schedule.schedule(key, at: .now) }
+                            if changed, schedule.contains(poller.id) { schedule.schedule(poller.id, at: .now) }
                         } else {
                             lastID += 1
                             let poller = QueuePoller(key: key, spec: spec, id: lastID, configuration: environment.reconciler)
                             pollers[key] = poller
-                            schedule.schedule(key, at: .now)
+                            byID[poller.id] = poller
+                            schedule.schedule(poller.id, at: .now)
                             environment.logger.info("Watching TaskQueue", metadata: ["taskQueue": "\(key)", "generation": "\(generation)"])
                         }
                     case .change(.synced):
@@ -90,17 +94,18 @@ public final class ControllerService: Service, Sendable {
                         environment.logger.info("TaskQueues synced", metadata: ["taskQueues": "\(pollers.count)"])
                     case .change(.delete(let key)):
                         if let poller = pollers.removeValue(forKey: key) {
+                            byID[poller.id] = nil
                             environment.logger.info("Forgetting deleted TaskQueue", metadata: ["taskQueue": "\(key)"])
                             // Scheduled means not polling now; a running poll forgets when it finishes.
-                            if schedule.remove(key) { poller.forget(environment) } else { retiring[poller.id] = poller }
+                            if schedule.remove(poller.id) { poller.forget(environment) } else { retiring[poller.id] = poller }
                             group.addTask { await environment.scaleTarget.forget(key) }
                         }
                     case .sourceEnded:
                         break loop
                     case .pollFinished(let key, let id, let next):
                         running -= 1
-                        if let poller = pollers[key], poller.id == id {
-                            schedule.schedule(key, at: next)
+                        if byID[id] != nil {
+                            schedule.schedule(id, at: next)
                         } else if let deleted = retiring.removeValue(forKey: id), pollers[key] == nil {
                             // Deleted while polling (a TaskQueue re-created under the same key keeps its figures).
                             deleted.forget(environment)
@@ -109,20 +114,21 @@ public final class ControllerService: Service, Sendable {
                         alarm.woke(id)
                     }
                     let now = ContinuousClock.now
-                    while running < limit, let key = schedule.popDue(now: now) {
-                        guard let poller = pollers[key] else { continue }
+                    while running < limit, let id = schedule.popDue(now: now) {
+                        guard let poller = byID[id] else { continue }
                         // A standby (not the leader) reads nothing and writes nothing; it looks again in 1 s.
                         guard environment.mayWrite() else {
-                            schedule.schedule(key, at: now + .seconds(1))
+                            schedule.schedule(id, at: now + .seconds(1))
                             continue
                         }
                         running += 1
+                        let key = poller.key
                         group.addTask {
                             let started = ContinuousClock.now
                             let wait = await poller.pollOnce(environment)
                             // The interval runs from poll start to poll start (a slow poll does not stretch it).
                             let next = max(started + wait, ContinuousClock.now + .milliseconds(10))
-                            continuation.yield(.pollFinished(key, id: poller.id, next: next))
+                            continuation.yield(.pollFinished(key, id: id, next: next))
                         }
                     }
                     alarm.arm(at: running < limit ? schedule.nextDue() : nil)
