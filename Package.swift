@@ -42,8 +42,8 @@ let package = Package(
         .systemLibrary(name: "CHiredis", providers: [.apt(["libhiredis-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
-        .systemLibrary(name: "CMalloc"),
-        .systemLibrary(name: "CThreadName"),  // prctl(PR_SET_NAME) through a typed wrapper  // glibc's <malloc.h> (mallopt)
+        .systemLibrary(name: "CMalloc"),  // glibc's <malloc.h> (mallopt, malloc_trim)
+        .systemLibrary(name: "CThreadName"),  // GNU extensions through typed wrappers: thread names, posix_spawn closefrom
 
         // Libraries.
         .target(name: "BuraqBase", dependencies: ["CThreadName"]),
@@ -150,7 +150,7 @@ let package = Package(
         ),
 
         // Test support: private redis-server launcher (and, later, the fake Kubernetes API server).
-        .target(name: "BuraqTestSupport", dependencies: ["BuraqRedis"]),
+        .target(name: "BuraqTestSupport", dependencies: ["BuraqRedis", "BuraqBase"]),
         // Fake Kubernetes API server (SwiftNIO) and the in-memory KubernetesAPI, for tests and local runs.
         .target(
             name: "BuraqKubeFake",

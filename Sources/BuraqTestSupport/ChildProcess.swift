@@ -1,3 +1,4 @@
+import BuraqBase
 import Foundation
 
 /// A process started with `posix_spawn`, signalled and reaped by its PID.
@@ -25,6 +26,9 @@ public final class ChildProcess: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Nothing else is inherited: a child holding a copy of a socket would keep its connection
+        // open after this process closes it (SpawnActions.closeInherited).
+        SpawnActions.closeInherited(&actions)
 
         // Threads of the Swift runtime block most signals, and a spawned child inherits the mask:
         // reset it (and the handlers) so the child can be stopped with SIGTERM.

@@ -1,3 +1,4 @@
+import BuraqBase
 import FoundationEssentials
 import Glibc
 import Synchronization
@@ -24,6 +25,9 @@ final class SpawnedProcess: Sendable {
         posix_spawn_file_actions_addopen(&fileActions, STDIN_FILENO, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&fileActions, STDOUT_FILENO, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_adddup2(&fileActions, STDOUT_FILENO, STDERR_FILENO)
+        // Nothing else is inherited: a child holding a copy of a socket would keep its connection
+        // open after this process closes it (SpawnActions.closeInherited).
+        SpawnActions.closeInherited(&fileActions)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
