@@ -10,7 +10,7 @@ struct SpawnedProcessTests {
         try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").sorted()
     }
 
-    @Test func aWorkerProcessInheritsOnlyItsStandardDescriptors() async throws {
+    @Test func aWorkerProcessInheritsOnlyItsStandardDescriptors() throws {
         var pair: [Int32] = [-1, -1]
         try #require(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &pair) == 0)
         defer { pair.forEach { close($0) } }

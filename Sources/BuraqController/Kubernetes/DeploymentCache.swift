@@ -51,14 +51,14 @@ public final class DeploymentCache: Service, Sendable {
 
         /// Takes the cached fields of a Deployment; missing ones stay `nil` (or empty).
         public init(informing object: JSONValue) {
-            namespace = object[path: ["metadata", "namespace"]]?.stringValue ?? ""
-            name = object[path: ["metadata", "name"]]?.stringValue ?? ""
-            resourceVersion = object[path: ["metadata", "resourceVersion"]]?.stringValue
+            namespace = object.namespace ?? ""
+            name = object.name ?? ""
+            resourceVersion = object.resourceVersion
             replicas = object[path: ["spec", "replicas"]]?.intValue.map { Int32(clamping: $0) }
             statusReplicas = object[path: ["status", "replicas"]]?.intValue.map { Int32(clamping: $0) }
         }
 
-        public var objectKey: String { namespace.isEmpty ? name : "\(namespace)/\(name)" }
+        public var objectKey: String { JSONValue.objectKey(namespace: namespace, name: name) }
 
         /// The scale the view gives; `nil` when `spec.replicas` or the resourceVersion is
         /// missing (a GET of `/scale` then answers as the API server defaults it).
@@ -95,7 +95,7 @@ public final class DeploymentCache: Service, Sendable {
     /// The scale of Deployment `namespace/name`; `nil` when the cache cannot say (not synced yet,
     /// not watched, or no such Deployment, which the caller confirms with a GET).
     public func scale(namespace: String, name: String) -> Entry? {
-        let key = "\(namespace)/\(name)"
+        let key = JSONValue.objectKey(namespace: namespace, name: name)
         guard let informer = informers.first(where: { $0.namespace == nil || $0.namespace == namespace }),
             informer.hasSynced
         else { return nil }
@@ -118,7 +118,7 @@ public final class DeploymentCache: Service, Sendable {
         overlays.withLock { overlays in
             // Writes whose watch event never comes (a Deployment deleted meanwhile) expire here.
             if overlays.count >= 64 { overlays = overlays.filter { now - $0.value.at < Self.writeOverlayLifetime } }
-            overlays["\(namespace)/\(name)"] = (entry, now)
+            overlays[JSONValue.objectKey(namespace: namespace, name: name)] = (entry, now)
         }
     }
 

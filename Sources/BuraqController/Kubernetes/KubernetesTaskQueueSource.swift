@@ -62,15 +62,15 @@ public struct KubernetesTaskQueueSource: TaskQueueSource {
         public var spec: String?
 
         public init(informing object: JSONValue) {
-            namespace = object[path: ["metadata", "namespace"]]?.stringValue ?? ""
-            name = object[path: ["metadata", "name"]]?.stringValue ?? ""
-            resourceVersion = object[path: ["metadata", "resourceVersion"]]?.stringValue
-            generation = Int64(object[path: ["metadata", "generation"]]?.intValue ?? 1)
+            namespace = object.namespace ?? ""
+            name = object.name ?? ""
+            resourceVersion = object.resourceVersion
+            generation = Int64(object.generation ?? 1)
             deletionTimestamp = object[path: ["metadata", "deletionTimestamp"]]?.stringValue
             spec = (try? object["spec"]?.serialized()).map { String(decoding: $0, as: UTF8.self) }
         }
 
-        public var objectKey: String { namespace.isEmpty ? name : "\(namespace)/\(name)" }
+        public var objectKey: String { JSONValue.objectKey(namespace: namespace, name: name) }
     }
 
     /// The TaskQueue a ``View`` was made from, as far as the controller reads it: apiVersion,

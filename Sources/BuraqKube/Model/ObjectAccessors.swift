@@ -29,8 +29,11 @@ extension JSONValue {
     }
 
     /// `namespace/name`, or `name` for a cluster-scoped object: the key informers and work queues use.
-    public var objectKey: String {
-        let name = self.name ?? ""
+    public var objectKey: String { Self.objectKey(namespace: namespace, name: name ?? "") }
+
+    /// The ``objectKey`` of the object `name` in `namespace` (`nil` or empty: cluster-scoped), for
+    /// cached forms (``InformerObject``) and lookups that have the two apart.
+    public static func objectKey(namespace: String?, name: String) -> String {
         if let namespace, !namespace.isEmpty { return "\(namespace)/\(name)" }
         return name
     }
