@@ -9,10 +9,16 @@ public struct QueueKeys: Sendable, Hashable {
         self.queue = queue
     }
 
+    /// The parts hot paths write keys from without building them: `head`, the queue, a tail.
+    static let head = "buraq:{"
+    static let streamTail = "}:stream"
+    static let scheduledTail = "}:scheduled"
+    static let deadLetterTail = "}:dlq"
+
     /// `buraq:{Q}` — the prefix shared by every key of the queue.
-    public var prefix: String { "buraq:{\(queue)}" }
+    public var prefix: String { "\(Self.head)\(queue)}" }
     /// `buraq:{Q}:stream` — the task stream (XADD / XREADGROUP).
-    public var stream: String { "\(prefix):stream" }
+    public var stream: String { "\(Self.head)\(queue)\(Self.streamTail)" }
     /// `buraq:{Q}:stream:<level>` for a priority level; the plain stream for nil or `default`
     /// (so producers that know nothing of priorities enqueue at the default level).
     public func stream(priority: String?) -> String {
@@ -27,13 +33,13 @@ public struct QueueKeys: Sendable, Hashable {
         return out
     }
     /// `buraq:{Q}:scheduled` — ZSET of task ids due later (score: due time, ms since epoch).
-    public var scheduled: String { "\(prefix):scheduled" }
+    public var scheduled: String { "\(Self.head)\(queue)\(Self.scheduledTail)" }
     /// `buraq:{Q}:task:{id}` — the fields of a scheduled task, while it waits in ``scheduled``.
     public func scheduledTask(_ id: String) -> String { "\(prefix):task:\(id)" }
     /// `buraq:{Q}:task:` — prefix of ``scheduledTask(_:)`` (for scripts).
     public var scheduledTaskPrefix: String { "\(prefix):task:" }
     /// `buraq:{Q}:dlq` — the dead-letter stream.
-    public var deadLetter: String { "\(prefix):dlq" }
+    public var deadLetter: String { "\(Self.head)\(queue)\(Self.deadLetterTail)" }
     /// `buraq:{Q}:config` — hash of queue settings written by the controller.
     public var config: String { "\(prefix):config" }
     /// `buraq:{Q}:workers` — ZSET of live worker ids (score: last heartbeat, ms since epoch).

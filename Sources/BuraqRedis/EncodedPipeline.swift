@@ -49,6 +49,20 @@ public struct EncodedPipeline: Sendable {
         text.withUTF8 { append(raw: UnsafeRawBufferPointer($0)) }
     }
 
+    /// Appends one argument made of three texts joined, such as a key from its prefix, name and
+    /// suffix, without building the joined String.
+    public mutating func append(_ first: String, _ second: String, _ third: String) {
+        precondition(pendingArguments > 0, "more arguments than beginCommand(_:argumentCount:) announced")
+        bytes.append(UInt8(ascii: "$"))
+        RESPEncoder.appendDecimal(first.utf8.count + second.utf8.count + third.utf8.count, to: &bytes)
+        bytes.append(13); bytes.append(10)
+        bytes.append(contentsOf: first.utf8)
+        bytes.append(contentsOf: second.utf8)
+        bytes.append(contentsOf: third.utf8)
+        bytes.append(13); bytes.append(10)
+        pendingArguments -= 1
+    }
+
     private mutating func append(raw argument: UnsafeRawBufferPointer) {
         precondition(pendingArguments > 0, "more arguments than beginCommand(_:argumentCount:) announced")
         bytes.append(UInt8(ascii: "$"))

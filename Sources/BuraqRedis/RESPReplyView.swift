@@ -51,9 +51,29 @@ public struct RESPReplyView {
         return UnsafeRawBufferPointer(start: str, count: reply.pointee.len)
     }
 
+    /// An integer reply's value, else nil.
+    public var integer: Int64? {
+        guard let reply, reply.pointee.type == REDIS_REPLY_INTEGER else { return nil }
+        return Int64(reply.pointee.integer)
+    }
+
+    /// Whether this is a bulk or status reply holding exactly `expected`'s UTF-8 (no copy).
+    public func holds(_ expected: String) -> Bool {
+        guard let bytes else { return false }
+        var text = expected
+        return text.withUTF8 { utf8 in utf8.count == bytes.count && bytes.elementsEqual(utf8) }
+    }
+
     /// A bulk or status reply as text (invalid UTF-8 repaired), else nil.
     public var string: String? {
         bytes.map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// An error reply's text, else nil.
+    public var errorMessage: String? {
+        guard let reply, reply.pointee.type == REDIS_REPLY_ERROR else { return nil }
+        guard let str = reply.pointee.str, reply.pointee.len > 0 else { return "" }
+        return String(decoding: UnsafeRawBufferPointer(start: str, count: reply.pointee.len), as: UTF8.self)
     }
 
     /// The whole reply copied into a ``RESPValue``.

@@ -57,6 +57,24 @@ public final class RedisClient: Sendable {
         }
     }
 
+    /// Sends commands already encoded in one round trip and turns each reply, in order, into a
+    /// `T` with `decode`, on the connection's thread and straight from hiredis' parse (no
+    /// ``RESPValue`` tree). `decode` gets the reply's position in the pipeline and the reply,
+    /// error replies included: they are the caller's to judge. I/O failures throw.
+    public func pipeline<T: Sendable>(_ encoded: EncodedPipeline, timeout: Duration? = nil,
+                                      decoding decode: @escaping @Sendable (Int, RESPReplyView) -> T) async throws(RedisError) -> [T] {
+        precondition(encoded.isComplete, "the last command of the pipeline is missing arguments")
+        if encoded.count == 0 { return [] }
+        return try await onConnection { connection throws(RedisError) -> [T] in
+            var index = 0
+            return try connection.execute(encoded: encoded.bytes, count: encoded.count,
+                                          commandName: encoded.firstCommandName, timeout: timeout) { reply -> T in
+                defer { index += 1 }
+                return decode(index, RESPReplyView(reply))
+            }
+        }
+    }
+
     /// Like ``pipeline(_:timeout:)-(EncodedPipeline,_)`` but without a task: `completion` runs on
     /// the connection's thread once the replies are in (or at once when the client is closed).
     /// For callers that are not async and want no hop through the cooperative pool; keep
@@ -84,8 +102,8 @@ public final class RedisClient: Sendable {
         return try await onConnection { connection throws(RedisError) -> T in
             let replies = try connection.execute(encoded: encoded, count: 1, commandName: name, timeout: timeout) { reply -> Result<T, RedisError> in
                 let view = RESPReplyView(reply)
-                if view.kind == .error {
-                    return .failure(RedisError(code: .server, message: view.string ?? "", context: ["command": name]))
+                if let message = view.errorMessage {
+                    return .failure(RedisError(code: .server, message: message, context: ["command": name]))
                 }
                 return .success(decode(view))
             }

@@ -45,4 +45,30 @@ import Testing
         #expect(error.code == .redisError)
         #expect(error.message.contains("wrong type"))
     }
+
+    @Test func aTaskQueueThatChangesItsQueueGroupOrAddressReadsTheNewOne() async throws {
+        let server = try #require(RedisServer.current)
+        let redis = try RedisClient(url: server.url, poolSize: 1)
+        defer { redis.close() }
+        let prefix = "moved-\(UUID().uuidString.prefix(6))"
+        _ = try await Producer(redis: redis, queue: "\(prefix)-a").enqueue((0..<2).map { _ in TaskRequest(type: "noop") })
+        _ = try await Producer(redis: redis, queue: "\(prefix)-b").enqueue((0..<5).map { _ in TaskRequest(type: "noop") })
+        try await redis.send(RedisCommand("XGROUP", "CREATE", "buraq:{\(prefix)-b}:stream", "late", "$"))
+        let clients = RedisClients()
+        defer { clients.closeAll() }
+        let source = RedisQueueMetricsSource(clients: clients, defaultURL: server.url)
+        let key = TaskQueueKey(namespace: "t", name: prefix)
+        var target = QueueTarget(key: key, queue: "\(prefix)-a", scaling: ScalingSpec(targetPerReplica: 1, maxReplicas: 1), scaleTargetName: "w")
+        #expect(try await source.read(target, writing: nil).metrics.get().backlog == 2)
+        target.queue = "\(prefix)-b"
+        #expect(try await source.read(target, writing: nil).metrics.get().backlog == 5)
+        target.consumerGroup = "late"
+        #expect(try await source.read(target, writing: nil).metrics.get().backlog == 0)
+        // Another address: the URL's database 1 holds nothing of this queue.
+        target.redisURL = server.url + "/1"
+        let elsewhere = try await source.read(target, writing: nil).metrics.get()
+        #expect(elsewhere.length == 0 && !elsewhere.groupExists)
+        #expect(clients.count == 2)
+    }
 }
+

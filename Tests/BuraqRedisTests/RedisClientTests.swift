@@ -45,6 +45,57 @@ import Testing
         #expect(try await redis.send("LINDEX", key, 7) == .bulk([0, 7, 10]))
     }
 
+    @Test func anArgumentWrittenFromPartsEqualsTheJoinedText() async throws {
+        var parts = EncodedPipeline()
+        parts.beginCommand("SET", argumentCount: 3)
+        parts.append("buraq:{", "qué-1", "}:stream")
+        parts.append("", "", "")
+        var joined = EncodedPipeline()
+        joined.append(RedisCommand("SET", "buraq:{qué-1}:stream", ""))
+        #expect(parts.bytes == joined.bytes && parts.isComplete)
+        let redis = try client()
+        defer { redis.close() }
+        #expect(try await redis.pipeline(parts) == [.status("OK")])
+        #expect(try await redis.send("STRLEN", "buraq:{qué-1}:stream") == .integer(0))
+    }
+
+    @Test func decodedPipelineSeesEachReplyWithItsPosition() async throws {
+        let redis = try client()
+        defer { redis.close() }
+        let key = "decoded:\(UUID().uuidString)"
+        var pipeline = EncodedPipeline()
+        pipeline.append(RedisCommand("RPUSH", key, "a", "bb", "ccc"))
+        pipeline.append(RedisCommand("LRANGE", key, 0, -1))
+        pipeline.append(RedisCommand("GET", "missing:\(UUID().uuidString)"))
+        pipeline.append(RedisCommand("INCR", key))
+        pipeline.append(RedisCommand("PING"))
+        let described = try await redis.pipeline(pipeline) { index, view -> String in
+            switch view.kind {
+            case .integer: return "\(index) integer \(view.integer!)"
+            case .array: return "\(index) array " + (0..<view.count).map { "\(view[$0].bytes!.count)" }.joined(separator: ",")
+            case .null: return "\(index) null \(view.integer == nil && view.errorMessage == nil)"
+            case .error: return "\(index) error \(view.errorMessage!.prefix(9)) \(view.string == nil)"
+            case .status: return "\(index) status \(view.holds("PONG")) \(view.holds("PON")) \(view.holds("PONGS"))"
+            case .bulk, .other: return "\(index) other"
+            }
+        }
+        #expect(described == ["0 integer 3", "1 array 1,2,3", "2 null true", "3 error WRONGTYPE true", "4 status true false false"])
+    }
+
+    @Test func decodedSendThrowsTheServersText() async throws {
+        let redis = try client()
+        defer { redis.close() }
+        let key = "decodedwt:\(UUID().uuidString)"
+        try await redis.send("SET", key, "x")
+        do {
+            _ = try await redis.send(RedisCommand("LPUSH", key, "y"), decoding: { $0.integer })
+            Issue.record("expected WRONGTYPE")
+        } catch {
+            #expect(error.code == .server && error.context["command"] == "LPUSH")
+            #expect(error.message.hasPrefix("WRONGTYPE Operation against a key holding the wrong kind of value"))
+        }
+    }
+
     @Test func binaryPayloadsWithNULBytesRoundTrip() async throws {
         let redis = try client()
         defer { redis.close() }
