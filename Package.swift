@@ -123,7 +123,7 @@ let package = Package(
         .executableTarget(
             name: "buraq-worker",
             dependencies: [
-                "BuraqQueue", "BuraqRedis", "BuraqHTTP", "BuraqMetrics",
+                "BuraqBase", "BuraqQueue", "BuraqRedis", "BuraqHTTP", "BuraqMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

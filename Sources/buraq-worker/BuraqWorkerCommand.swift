@@ -1,9 +1,10 @@
 import ArgumentParser
+import BuraqBase
 import BuraqHTTP
 import BuraqMetrics
 import BuraqQueue
 import BuraqRedis
-import Foundation
+import FoundationEssentials
 import Logging
 import ServiceLifecycle
 
@@ -90,7 +91,7 @@ struct BuraqWorkerCommand: AsyncParsableCommand {
         config.visibilityTimeout = .seconds(visibilityTimeout)
         config.taskTimeout = taskTimeout > 0 ? .seconds(taskTimeout) : nil
         config.maxDeliveries = maxDeliveries
-        config.priorities = priorities.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        config.priorities = priorities.split(separator: ",").map { $0.trimmedWhitespace }.filter { !$0.isEmpty }
         let redisConfig = try RedisConfiguration(url: redisURL)
         let demoRedis = RedisClient(configuration: redisConfig, poolSize: 1, name: "buraq-demo")
         defer { demoRedis.close() }

@@ -1,6 +1,7 @@
+import BuraqBase
 import BuraqQueue
 import BuraqRedis
-import Foundation
+import Glibc
 import Logging
 
 /// The handlers the ready-made `buraq-worker` binary ships for demos, load tests and local mode.
@@ -13,12 +14,12 @@ enum DemoHandlers {
         registry.register("noop") { _ in }
         // sleep: payload is a number of milliseconds (default 10).
         registry.register("sleep") { task in
-            let ms = Int(task.payloadString.trimmingCharacters(in: .whitespaces)) ?? 10
+            let ms = Int(task.payloadString.trimmedWhitespace) ?? 10
             try await Task.sleep(for: .milliseconds(max(0, ms)))
         }
         // fail: fails with probability p given as the payload (default 1.0).
         registry.register("fail") { task in
-            let p = Double(task.payloadString.trimmingCharacters(in: .whitespaces)) ?? 1.0
+            let p = Double(task.payloadString.trimmedWhitespace) ?? 1.0
             if Double.random(in: 0..<1) < p {
                 throw DemoFailure(message: "fail handler failed on purpose (p=\(p), attempt \(task.attempt))")
             }
@@ -35,7 +36,7 @@ enum DemoHandlers {
         // record: sleeps payload ms (default 0), then counts one run of this task id.
         let runs = "buraq-demo:{\(queue)}:runs"
         registry.register("record") { task in
-            let ms = Int(task.payloadString.trimmingCharacters(in: .whitespaces)) ?? 0
+            let ms = Int(task.payloadString.trimmedWhitespace) ?? 0
             if ms > 0 { try await Task.sleep(for: .milliseconds(ms)) }
             try await redis.send(RedisCommand("HINCRBY", runs, task.id, 1))
         }

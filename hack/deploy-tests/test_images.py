@@ -149,6 +149,20 @@ def is_swift_runtime(lib):
 
 
 @pytest.mark.parametrize("binary", ["buraq-controller", "buraq-worker"])
+def test_the_long_running_binaries_need_foundation_essentials_only(binary):
+    """Full Foundation (with ICU and its data) costs each process about 6 MB resident: the
+    controller and the worker, which run for days and the worker once per pod, link only
+    FoundationEssentials (docs/benchmarks.md, "Worker memory")."""
+    path = os.path.join(BIN, binary)
+    if not os.path.exists(path) or shutil.which("readelf") is None:
+        pytest.skip(f"needs .build/debug/{binary} (swift build) and readelf")
+    needed = needed_libraries(path)
+    assert "libFoundationEssentials.so" in needed, needed
+    heavy = [lib for lib in needed if lib.startswith(("libFoundation.so", "libFoundationInternationalization", "lib_FoundationICU"))]
+    assert not heavy, f"{binary} needs {heavy}"
+
+
+@pytest.mark.parametrize("binary", ["buraq-controller", "buraq-worker"])
 def test_runtime_installs_exactly_what_the_built_binary_needs(binary):
     """readelf on the binary that `swift build` made: every shared library it needs, Swift's own
     excepted, comes from a package the runtime stage installs or from the base image; and every
