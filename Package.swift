@@ -43,10 +43,10 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CMalloc"),  // glibc's <malloc.h> (mallopt, malloc_trim)
-        .systemLibrary(name: "CThreadName"),  // GNU extensions through typed wrappers: thread names, posix_spawn closefrom
+        .systemLibrary(name: "CGNUExtensions"),  // GNU extensions through typed wrappers: thread names, posix_spawn closefrom
 
         // Libraries.
-        .target(name: "BuraqBase", dependencies: ["CThreadName"]),
+        .target(name: "BuraqBase", dependencies: ["CGNUExtensions"]),
         .target(name: "BuraqYAML", dependencies: ["CYAML"]),
         .target(
             name: "BuraqRedis",

@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import CThreadName
+import CGNUExtensions
 
 /// A kernel thread for blocking C calls (hiredis, libcurl) that must never run on Swift's
 /// cooperative pool.

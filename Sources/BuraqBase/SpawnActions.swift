@@ -1,4 +1,4 @@
-import CThreadName
+import CGNUExtensions
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -22,7 +22,6 @@ import Testing
         let trims = Mutex<[Duration]>([])
         let trimmer = HeapTrimmer(interval: .seconds(10), clock: clock, logger: Logger(label: "test")) {
             trims.withLock { $0.append(clock.now) }
-            return 1
         }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(services: [.init(service: trimmer)], logger: Logger(label: "test")))

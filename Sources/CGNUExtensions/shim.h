@@ -1,8 +1,8 @@
 // GNU extensions of glibc that Swift's Glibc module hides (it is not built with _GNU_SOURCE),
 // through typed wrappers: thread names (what `top -H`, gdb and perf show) and closing inherited
 // descriptors in posix_spawn.
-#ifndef BURAQ_CTHREADNAME_SHIM_H
-#define BURAQ_CTHREADNAME_SHIM_H
+#ifndef BURAQ_CGNUEXTENSIONS_SHIM_H
+#define BURAQ_CGNUEXTENSIONS_SHIM_H
 #ifdef __linux__
 #include <sys/prctl.h>
 static inline void buraq_set_thread_name(const char *name) {
