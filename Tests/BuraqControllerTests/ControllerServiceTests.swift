@@ -8,10 +8,14 @@ import Testing
 
 /// The reconcile loops with in-memory Redis, workloads and status.
 @Suite struct ControllerServiceTests {
-    static func until(_ seconds: Double = 10, _ condition: () -> Bool) async throws {
+    /// Waits until `condition` holds, up to `seconds`; a timeout is a test failure at the caller.
+    static func until(_ seconds: Double = 10, sourceLocation: SourceLocation = #_sourceLocation, _ condition: () -> Bool) async throws {
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
         while !condition() {
-            guard ContinuousClock.now < deadline else { return }
+            guard ContinuousClock.now < deadline else {
+                Issue.record("The condition did not hold within \(seconds) s", sourceLocation: sourceLocation)
+                return
+            }
             try await Task.sleep(for: .milliseconds(20))
         }
     }

@@ -99,6 +99,39 @@ import Testing
 
 /// Redis going away under a running worker.
 @Suite struct RedisRestartTests {
+    /// Redis restarted without persistence: no script, stream or group survives.
+    @Test(.redisServer) func aWorkerWithPrioritiesKeepsWorkingAfterRedisRestartsEmpty() async throws {
+        let server = try #require(RedisServer.current)
+        let config = try RedisConfiguration(url: server.url)
+        let queue = uniqueQueue("restart")
+        let redis = RedisClient(configuration: config)
+        defer { redis.close() }
+        let producer = try Producer(redis: redis, queue: queue)
+        let log = RunLog()
+        var handlers = HandlerRegistry()
+        handlers.register("t") { log.record($0) }
+        // Two levels: every fetch runs the fetch script (EVALSHA), which the restart forgets.
+        var wc = WorkerConfiguration(queue: queue, concurrency: 4)
+        wc.priorities = ["high", "default"]
+        wc.followQueueConfig = false
+        try await withWorker(config, wc, handlers) { _ in
+            try await producer.enqueue((0..<10).map { TaskRequest(type: "t", text: "before-\($0)", priority: "high") })
+            try await log.wait { $0.count == 10 }
+            try await server.restart()
+            var after: [String] = []
+            for attempt in 0..<100 where after.isEmpty {
+                // The first commands after the restart may fail on the dead socket.
+                if let ids = try? await producer.enqueue((0..<10).map { TaskRequest(type: "t", text: "after-\(attempt)-\($0)") }) {
+                    after = ids
+                } else {
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+            }
+            #expect(after.count == 10)
+            try await log.wait { log in after.allSatisfy { id in log.all.contains { $0.task.id == id } } }
+        }
+    }
+
     @Test(.redisServer(arguments: ["--appendonly", "yes", "--appendfsync", "always"]))
     func workerReconnectsAfterRedisRestartAndLosesNoTask() async throws {
         let server = try #require(RedisServer.current)

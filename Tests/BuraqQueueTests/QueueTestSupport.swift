@@ -18,11 +18,15 @@ final class RunLog: Sendable {
     var count: Int { runs.withLock { $0.count } }
     var distinctIDs: Set<String> { Set(all.map(\.task.id)) }
 
-    /// Waits until `condition` holds, up to `timeout`.
-    func wait(timeout: Duration = .seconds(20), until condition: (RunLog) -> Bool) async throws {
+    /// Waits until `condition` holds, up to `timeout`; a timeout is a test failure at the caller.
+    func wait(timeout: Duration = .seconds(20), sourceLocation: SourceLocation = #_sourceLocation,
+              until condition: (RunLog) -> Bool) async throws {
         let deadline = ContinuousClock.now + timeout
         while !condition(self) {
-            guard ContinuousClock.now < deadline else { return }
+            guard ContinuousClock.now < deadline else {
+                Issue.record("The run log did not reach the condition within \(timeout) (\(count) runs)", sourceLocation: sourceLocation)
+                return
+            }
             try await Task.sleep(for: .milliseconds(10))
         }
     }

@@ -180,6 +180,17 @@ import Testing
         }
     }
 
+    @Test func decodedScriptsReloadAfterFlush() async throws {
+        // NOSCRIPT is recognised by its text: the decoding path used to lose the text of error
+        // replies, so a flushed script cache (a Redis restart) failed every later run.
+        let redis = try client()
+        defer { redis.close() }
+        let script = RedisScript(name: "twice", source: "return tonumber(ARGV[1]) * 2")
+        #expect(try await redis.run(script, keys: [], arguments: [21], decoding: { $0.integer }) == 42)
+        try await redis.send("SCRIPT", "FLUSH")
+        #expect(try await redis.run(script, keys: [], arguments: [5], decoding: { $0.integer }) == 10)
+    }
+
     @Test func scriptsLoadOnceAndReloadAfterFlush() async throws {
         let redis = try client()
         defer { redis.close() }
