@@ -58,13 +58,17 @@ public struct QueueInspector: Sendable {
             }
         }
 
-        func key(_ keys: QueueKeys) -> String {
+        /// What follows the queue name in the command's key (see ``QueueKeys``).
+        var keyTail: String {
             switch self {
-            case .groups, .length, .pendingSummary: keys.stream
-            case .scheduled, .scheduledDue: keys.scheduled
-            case .deadLetters: keys.deadLetter
+            case .groups, .length, .pendingSummary: QueueKeys.streamTail
+            case .scheduled, .scheduledDue: QueueKeys.scheduledTail
+            case .deadLetters: QueueKeys.deadLetterTail
             }
         }
+
+        /// The command's key for the queue.
+        func key(_ keys: QueueKeys) -> String { QueueKeys.head + keys.queue + keyTail }
     }
 
     /// What a read keeps of one reply.
@@ -102,25 +106,29 @@ public struct QueueInspector: Sendable {
         }
     }
 
-    /// Appends the read's commands, in ``Command`` order.
+    /// Appends the read's commands, in ``Command`` order: `XINFO GROUPS key`, `XLEN key`,
+    /// `ZCARD key`, `XLEN key`, `XPENDING key group`, `ZCOUNT key -inf now`.
     func encode(into pipeline: inout EncodedPipeline, now: Int64) {
-        let (head, queue) = (QueueKeys.head, keys.queue)
-        pipeline.beginCommand("XINFO", argumentCount: 3)
-        pipeline.append("GROUPS")
-        pipeline.append(head, queue, QueueKeys.streamTail)
-        pipeline.beginCommand("XLEN", argumentCount: 2)
-        pipeline.append(head, queue, QueueKeys.streamTail)
-        pipeline.beginCommand("ZCARD", argumentCount: 2)
-        pipeline.append(head, queue, QueueKeys.scheduledTail)
-        pipeline.beginCommand("XLEN", argumentCount: 2)
-        pipeline.append(head, queue, QueueKeys.deadLetterTail)
-        pipeline.beginCommand("XPENDING", argumentCount: 3)
-        pipeline.append(head, queue, QueueKeys.streamTail)
-        pipeline.append(group)
-        pipeline.beginCommand("ZCOUNT", argumentCount: 4)
-        pipeline.append(head, queue, QueueKeys.scheduledTail)
-        pipeline.append("-inf")
-        pipeline.append(now)
+        for command in Command.allCases {
+            switch command {
+            case .groups:
+                pipeline.beginCommand(command.name, argumentCount: 3)
+                pipeline.append("GROUPS")
+                pipeline.append(QueueKeys.head, keys.queue, command.keyTail)
+            case .length, .scheduled, .deadLetters:
+                pipeline.beginCommand(command.name, argumentCount: 2)
+                pipeline.append(QueueKeys.head, keys.queue, command.keyTail)
+            case .pendingSummary:
+                pipeline.beginCommand(command.name, argumentCount: 3)
+                pipeline.append(QueueKeys.head, keys.queue, command.keyTail)
+                pipeline.append(group)
+            case .scheduledDue:
+                pipeline.beginCommand(command.name, argumentCount: 4)
+                pipeline.append(QueueKeys.head, keys.queue, command.keyTail)
+                pipeline.append("-inf")
+                pipeline.append(now)
+            }
+        }
     }
 
     /// Keeps the figures of one reply: no copy of anything else.

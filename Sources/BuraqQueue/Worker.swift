@@ -1,5 +1,6 @@
-import Glibc
+import BuraqBase
 import BuraqRedis
+import Glibc
 import FoundationEssentials
 import Logging
 import ServiceLifecycle
@@ -352,7 +353,7 @@ public final class Worker: Service, Sendable {
             let elapsed = ContinuousClock.now - started
             observer.taskFinished(queue: configuration.queue, type: task.type,
                                   // Never 0 once started: 0 tells observers the entry never reached a handler.
-                                  durationSeconds: max(1e-9, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18),
+                                  durationSeconds: max(1e-9, elapsed.seconds),
                                   outcome: outcome)
         }
         do {

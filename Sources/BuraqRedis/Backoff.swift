@@ -1,3 +1,5 @@
+import BuraqBase
+
 /// Exponential backoff with "equal jitter": attempt n waits between half and all of
 /// `min(maxDelay, initialDelay * multiplier^(n-1))`, so delays grow while retries spread out.
 public struct Backoff: Sendable, Hashable {
@@ -24,8 +26,8 @@ public struct Backoff: Sendable, Hashable {
 
     /// The delay before attempt `attempt` without jitter (the upper bound).
     public func ceiling(forAttempt attempt: Int) -> Duration {
-        let initial = Double(initialDelay.components.seconds) + Double(initialDelay.components.attoseconds) / 1e18
-        let maximum = Double(maxDelay.components.seconds) + Double(maxDelay.components.attoseconds) / 1e18
+        let initial = initialDelay.seconds
+        let maximum = maxDelay.seconds
         let exponent = Double(max(0, attempt - 1))
         let raw = initial * pow(multiplier, exponent)
         let seconds = raw.isFinite ? min(maximum, raw) : maximum

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BuraqBase
 import BuraqController
 import FoundationEssentials
 import Glibc
@@ -46,7 +47,7 @@ struct BenchCommand: AsyncParsableCommand {
         }
         if taskQueues > 0 {
             let load = try await bench.measureLoad()
-            let wall = Double(load.wall.components.seconds) + Double(load.wall.components.attoseconds) / 1e18
+            let wall = load.wall.seconds
             let pollsPerSecond = Int((Double(load.polls) / wall).rounded())
             let cpu = Self.oneDecimal(load.coreShare * 100)
             let megabytes = Self.oneDecimal(Double(load.residentBytes) / 1e6)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BuraqBase
 import BuraqQueue
 import BuraqRedis
 import Foundation
@@ -164,7 +165,6 @@ final class LatencyRecorder: Sendable {
 }
 
 extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
     var nanoseconds: Int64 { components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000 }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BuraqBase
 import BuraqQueue
 import BuraqRedis
 import Foundation
@@ -104,7 +105,7 @@ struct EnqueueCommand: AsyncParsableCommand {
                 progress.update(sent)
             }
             progress.finish()
-            let seconds = Double((ContinuousClock.now - started).components.attoseconds) / 1e18 + Double((ContinuousClock.now - started).components.seconds)
+            let seconds = (ContinuousClock.now - started).seconds
             print("Enqueued \(count) tasks of type \(type) to queue \(options.queue) in \(String(format: "%.2f", seconds)) s (\(Int(Double(count) / max(seconds, 1e-9))) tasks/s)")
         } catch {
             throw CLIExit.report(error)

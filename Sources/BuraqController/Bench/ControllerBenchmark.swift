@@ -1,3 +1,4 @@
+import BuraqBase
 import BuraqQueue
 import BuraqRedis
 import BuraqScaling
@@ -53,10 +54,7 @@ public struct ControllerBenchmark: Sendable {
         public var peakResidentBytes: Int
         /// CPU as a share of one core.
         public var coreShare: Double {
-            Double(cpu.components.seconds) + Double(cpu.components.attoseconds) / 1e18 == 0
-                ? 0
-                : (Double(cpu.components.seconds) + Double(cpu.components.attoseconds) / 1e18)
-                    / (Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18)
+            cpu.seconds == 0 ? 0 : cpu.seconds / wall.seconds
         }
     }
 

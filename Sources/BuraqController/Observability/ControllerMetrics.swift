@@ -1,3 +1,4 @@
+import BuraqBase
 import FoundationEssentials
 import Glibc
 import Synchronization
@@ -29,19 +30,20 @@ public final class ControllerMetrics: ControllerObserver {
     /// the few decision reasons seen are pairs in an array rather than a dictionary.
     private struct QueueSeries {
         static let absent = Int64.min
+        static let absentReplicas = Int32.min
         var queue: String
         var backlog = absent
         var lag = absent
         var pending = absent
         var scheduled = absent
         var deadLetters = absent
-        var replicas = Int32.min
-        var desired = Int32.min
+        var replicas = absentReplicas
+        var desired = absentReplicas
         var decisions: [(reason: String, count: Int)] = []
         var scaleWrites = 0
 
         static func known(_ value: Int64) -> Int64? { value == absent ? nil : value }
-        static func known(_ value: Int32) -> Int64? { value == Int32.min ? nil : Int64(value) }
+        static func known(_ value: Int32) -> Int64? { value == absentReplicas ? nil : Int64(value) }
 
         mutating func count(_ reason: String) {
             if let index = decisions.firstIndex(where: { $0.reason == reason }) {
@@ -85,7 +87,7 @@ public final class ControllerMetrics: ControllerObserver {
     }
 
     public func observe(_ report: PollReport) {
-        let seconds = Double(report.duration.components.seconds) + Double(report.duration.components.attoseconds) / 1e18
+        let seconds = report.duration.seconds
         state.withLock { state in
             var series = state.queues[report.key] ?? QueueSeries(queue: report.queue)
             series.queue = report.queue

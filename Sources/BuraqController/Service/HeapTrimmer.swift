@@ -1,3 +1,4 @@
+import BuraqBase
 import BuraqKube
 import CMalloc
 import Logging
@@ -30,7 +31,7 @@ public struct HeapTrimmer: Service {
     }
 
     public func run() async throws {
-        logger.debug("Trimming the heap periodically", metadata: ["intervalSeconds": "\(Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18)"])
+        logger.debug("Trimming the heap periodically", metadata: ["intervalSeconds": "\(interval.seconds)"])
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do { try await clock.sleep(for: interval) } catch { return }

@@ -162,7 +162,7 @@ public final class KubeClient: KubernetesAPI {
                 observer?.requestRetried(method: request.method, code: code, delay: delay)
                 logger.info("Retrying request", metadata: [
                     "request": "\(request.summary)", "attempt": "\(retry + 1)", "err": "\(error)",
-                    "delaySeconds": "\(TokenBucket.seconds(delay))",
+                    "delaySeconds": "\(delay.seconds)",
                 ])
                 try await Task.sleep(for: delay)
             }
@@ -174,7 +174,7 @@ public final class KubeClient: KubernetesAPI {
         let wait = limiter.withLock { $0.reserve(now: now) }
         if wait > .zero {
             if wait > .seconds(1) {
-                logger.debug("Waiting for client-side rate limit", metadata: ["waitSeconds": "\(TokenBucket.seconds(wait))"])
+                logger.debug("Waiting for client-side rate limit", metadata: ["waitSeconds": "\(wait.seconds)"])
             }
             try await Task.sleep(for: wait)
         }

@@ -46,11 +46,12 @@ public struct RetryPolicy: Sendable, Hashable {
     }
 
     func backoff(retry: Int, random: Double) -> Duration {
-        let base = TokenBucket.seconds(initialBackoff) * pow(2, Double(max(0, retry - 1)))
-        let capped = min(base, TokenBucket.seconds(maxBackoff))
+        let base = initialBackoff.seconds * pow(2, Double(max(0, retry - 1)))
+        let capped = min(base, maxBackoff.seconds)
         return .nanoseconds(Int64(capped * (0.5 + 0.5 * random) * 1e9))
     }
 }
 
+import BuraqBase
 import Glibc
 import FoundationEssentials

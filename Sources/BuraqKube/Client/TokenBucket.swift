@@ -1,3 +1,5 @@
+import BuraqBase
+
 /// A token bucket, client-go's `flowcontrol` rate limiter: `qps` tokens a second, at most `burst` saved.
 ///
 /// Pure: the caller passes the time, and gets how long to wait before its request may go.
@@ -15,17 +17,13 @@ public struct TokenBucket: Sendable, Hashable {
 
     /// Takes one token at `now` (time since any fixed origin); returns the wait before using it.
     public mutating func reserve(now: Duration) -> Duration {
-        let seconds = Self.seconds(now)
+        let seconds = now.seconds
         if let last {
-            tokens = min(Double(burst), tokens + (seconds - Self.seconds(last)) * qps)
+            tokens = min(Double(burst), tokens + (seconds - last.seconds) * qps)
         }
         last = now
         tokens -= 1
         if tokens >= 0 { return .zero }
         return .nanoseconds(Int64(-tokens / qps * 1e9))
-    }
-
-    static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 }

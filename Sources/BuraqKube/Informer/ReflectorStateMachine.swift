@@ -151,8 +151,8 @@ public struct ReflectorStateMachine<Object: InformerObject>: Sendable {
     private mutating func backoff(then next: Action) -> Action {
         failures += 1
         afterSleep = next
-        let base = TokenBucket.seconds(initialBackoff) * pow(2, Double(failures - 1))
-        let capped = min(base, TokenBucket.seconds(maxBackoff))
+        let base = initialBackoff.seconds * pow(2, Double(failures - 1))
+        let capped = min(base, maxBackoff.seconds)
         return .sleep(.nanoseconds(Int64(capped * (0.5 + 0.5 * random()) * 1e9)))
     }
 
@@ -161,5 +161,6 @@ public struct ReflectorStateMachine<Object: InformerObject>: Sendable {
     }
 }
 
+import BuraqBase
 import Glibc
 import FoundationEssentials

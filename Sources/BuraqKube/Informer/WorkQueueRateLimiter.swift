@@ -16,8 +16,8 @@ public struct WorkQueueRateLimiter<Key: Hashable & Sendable>: Sendable {
     public mutating func when(_ key: Key, now: Duration) -> Duration {
         let attempts = failures[key, default: 0]
         failures[key] = attempts + 1
-        let seconds = TokenBucket.seconds(baseDelay) * pow(2, Double(attempts))
-        let item: Duration = seconds >= TokenBucket.seconds(maxDelay) ? maxDelay : .nanoseconds(Int64(seconds * 1e9))
+        let seconds = baseDelay.seconds * pow(2, Double(attempts))
+        let item: Duration = seconds >= maxDelay.seconds ? maxDelay : .nanoseconds(Int64(seconds * 1e9))
         return max(item, bucket.reserve(now: now))
     }
 
@@ -28,5 +28,6 @@ public struct WorkQueueRateLimiter<Key: Hashable & Sendable>: Sendable {
     public mutating func forget(_ key: Key) { failures[key] = nil }
 }
 
+import BuraqBase
 import Glibc
 import FoundationEssentials

@@ -1,3 +1,5 @@
+import BuraqBase
+
 /// Leader election over a `coordination.k8s.io/v1` Lease, with client-go's defaults.
 public struct LeaderElectionConfiguration: Sendable, Hashable {
     /// The Lease: its name and namespace.
@@ -33,7 +35,7 @@ public struct LeaderElectionConfiguration: Sendable, Hashable {
         }
         if identity.isEmpty { throw fail("identity", "must not be empty") }
         if leaseDuration <= renewDeadline { throw fail("leaseDuration", "must be greater than renewDeadline") }
-        if TokenBucket.seconds(renewDeadline) <= TokenBucket.seconds(retryPeriod) * 1.2 {
+        if renewDeadline.seconds <= retryPeriod.seconds * 1.2 {
             throw fail("renewDeadline", "must be greater than retryPeriod × 1.2")
         }
         if retryPeriod <= .zero { throw fail("retryPeriod", "must be positive") }

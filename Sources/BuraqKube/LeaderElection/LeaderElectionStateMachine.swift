@@ -1,3 +1,4 @@
+import BuraqBase
 import FoundationEssentials
 
 /// client-go's `leaderelection.go` as a pure state machine.
@@ -40,7 +41,7 @@ public struct LeaderElectionStateMachine: Sendable {
     /// `wallClock` the time written into the Lease.
     public mutating func decide(observed lease: Lease?, now: Duration, wallClock: Date) -> Decision {
         let me = configuration.identity
-        let seconds = Int(TokenBucket.seconds(configuration.leaseDuration).rounded(.up))
+        let seconds = Int(configuration.leaseDuration.seconds.rounded(.up))
         let stamp = KubeTime.formatMicro(wallClock)
         guard let lease else {
             return .create(Lease(

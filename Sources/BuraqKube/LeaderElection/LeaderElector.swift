@@ -1,3 +1,4 @@
+import BuraqBase
 import FoundationEssentials
 import Logging
 import ServiceLifecycle
@@ -83,7 +84,7 @@ public final class LeaderElector: Service, Sendable {
         case .stoppedLeading:
             logger.warning("Lost leadership", metadata: [
                 "lease": "\(lease)", "identity": "\(configuration.identity)",
-                "renewDeadlineSeconds": "\(TokenBucket.seconds(configuration.renewDeadline))",
+                "renewDeadlineSeconds": "\(configuration.renewDeadline.seconds)",
             ])
             continuation.yield(false)
         case .newLeader(let holder):
