@@ -109,15 +109,27 @@ import Testing
         }
     }
 
+    /// The clock stands still between requests, so a slow machine cannot refill the bucket
+    /// before the request that must be refused.
     @Test func overTheRateIs429WithRetryAfter() async throws {
-        try await GatewayHarness.with({ $0.anonymousWrites = true; $0.rateLimit = 0.5; $0.rateBurst = 3 }) { h in
+        let t0: Int64 = 1_800_000_000_000
+        let clock = ManualWallClock(t0)
+        try await GatewayHarness.with({ $0.anonymousWrites = true; $0.rateLimit = 0.5; $0.rateBurst = 3 }, clock: clock) { h in
             let q = GatewayHarness.uniqueQueue("rate")
             #expect(try await h.call("POST", "/v1/queues/\(q)/tasks:batch", json: #"{"tasks":[{"type":"a"},{"type":"b"}]}"#).status == 202)
             #expect(try await h.call("POST", "/v1/queues/\(q)/tasks", json: #"{"type":"t"}"#).status == 202)
             let limited = try await h.call("POST", "/v1/queues/\(q)/tasks", json: #"{"type":"t"}"#)
             #expect(limited.status == 429 && limited.errorCode == "rateLimited")
-            let wait = try #require(Int(limited.headers["retry-after"] ?? ""))
-            #expect(wait >= 1 && wait <= 2)
+            // One token at 0.5 per second is two seconds away.
+            #expect(limited.headers["retry-after"] == "2")
+            // 1.5 s later, half a second is left, and Retry-After rounds it up to a whole second.
+            clock.set(t0 + 1_500)
+            let stillLimited = try await h.call("POST", "/v1/queues/\(q)/tasks", json: #"{"type":"t"}"#)
+            #expect(stillLimited.status == 429 && stillLimited.headers["retry-after"] == "1")
+            // After the wait the bucket has refilled one token, and only one.
+            clock.set(t0 + 2_000)
+            #expect(try await h.call("POST", "/v1/queues/\(q)/tasks", json: #"{"type":"t"}"#).status == 202)
+            #expect(try await h.call("POST", "/v1/queues/\(q)/tasks", json: #"{"type":"t"}"#).status == 429)
         }
     }
 

@@ -12,8 +12,10 @@ struct GatewayHarness {
     let port: Int
     let redis: RedisClient
 
-    /// Runs `body` with a gateway configured by `configure` (backlog read on every request).
+    /// Runs `body` with a gateway configured by `configure` (backlog read on every request),
+    /// reading time from `clock`.
     static func with(_ configure: (inout GatewayConfiguration) -> Void = { _ in },
+                     clock: any WallClock = SystemWallClock(),
                      _ body: (GatewayHarness) async throws -> Void) async throws {
         let server = try #require(RedisServer.current)
         var config = GatewayConfiguration()
@@ -22,7 +24,7 @@ struct GatewayHarness {
         config.backlogRefreshMilliseconds = 0
         config.sampleInterval = .milliseconds(200)
         configure(&config)
-        let gateway = Gateway(configuration: config, redis: try RedisConfiguration(url: server.url))
+        let gateway = Gateway(configuration: config, redis: try RedisConfiguration(url: server.url), clock: clock)
         let redis = try RedisClient(url: server.url, poolSize: 1, name: "test-redis")
         defer {
             gateway.close()

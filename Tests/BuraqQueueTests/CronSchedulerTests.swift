@@ -2,16 +2,7 @@ import BuraqQueue
 import BuraqRedis
 import BuraqTestSupport
 import Foundation
-import Synchronization
 import Testing
-
-/// A wall clock tests move by hand.
-final class ManualWallClock: WallClock {
-    private let now: Atomic<Int64>
-    init(_ start: Int64) { now = Atomic(start) }
-    func nowMilliseconds() -> Int64 { now.load(ordering: .relaxed) }
-    func set(_ ms: Int64) { now.store(ms, ordering: .relaxed) }
-}
 
 /// Cron schedules in Redis: exactly-once ticks across schedulers.
 @Suite(.redisServer) struct CronSchedulerTests {
