@@ -150,7 +150,7 @@ let package = Package(
         ),
 
         // Test support: private redis-server launcher (and, later, the fake Kubernetes API server).
-        .target(name: "BuraqTestSupport", dependencies: ["BuraqRedis", "BuraqBase"]),
+        .target(name: "BuraqTestSupport", dependencies: ["BuraqQueue", "BuraqRedis", "BuraqBase"]),
         // Fake Kubernetes API server (SwiftNIO) and the in-memory KubernetesAPI, for tests and local runs.
         .target(
             name: "BuraqKubeFake",
@@ -173,7 +173,7 @@ let package = Package(
         ),
 
         // Tests (Swift Testing).
-        .testTarget(name: "BuraqBaseTests", dependencies: ["BuraqBase"]),
+        .testTarget(name: "BuraqBaseTests", dependencies: ["BuraqBase", "BuraqTestSupport"]),
         .testTarget(name: "BuraqRedisTests", dependencies: ["BuraqRedis", "BuraqTestSupport"]),
         .testTarget(name: "BuraqQueueTests", dependencies: ["BuraqQueue", "BuraqRedis", "BuraqBase", "BuraqTestSupport"]),
         .testTarget(

@@ -49,7 +49,7 @@ public final class LoopbackHTTPClient: @unchecked Sendable {
 
     /// Sends a request on this connection and reads the reply.
     public func request(_ method: String, _ target: String, headers: [String: String] = [:], body: [UInt8] = []) async throws -> HTTPReply {
-        try await onThread {
+        try await onOwnThread {
             try self.lock.withLock {
                 var text = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                 for (k, v) in headers { text += "\(k): \(v)\r\n" }
@@ -65,7 +65,7 @@ public final class LoopbackHTTPClient: @unchecked Sendable {
 
     /// Sends `text` as it is (a hand-made request, well-formed or not) and reads one reply.
     public func raw(_ text: String) async throws -> HTTPReply {
-        try await onThread {
+        try await onOwnThread {
             try self.lock.withLock {
                 try self.sendAll(Array(text.utf8))
                 return try self.readReply(headOnly: false)
@@ -75,7 +75,7 @@ public final class LoopbackHTTPClient: @unchecked Sendable {
 
     /// Sends `targets` as pipelined GETs in one write, then reads their replies in order.
     public func pipelined(_ targets: [String]) async throws -> [HTTPReply] {
-        try await onThread {
+        try await onOwnThread {
             try self.lock.withLock {
                 let text = targets.map { "GET \($0) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" }.joined()
                 try self.sendAll(Array(text.utf8))
@@ -89,7 +89,7 @@ public final class LoopbackHTTPClient: @unchecked Sendable {
     /// serves no further requests.
     public func readStream(_ target: String, headers: [String: String] = [:],
                            until done: @escaping @Sendable (String) -> Bool) async throws -> String {
-        try await onThread {
+        try await onOwnThread {
             try self.lock.withLock {
                 var text = "GET \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                 for (k, v) in headers { text += "\(k): \(v)\r\n" }
@@ -104,6 +104,7 @@ public final class LoopbackHTTPClient: @unchecked Sendable {
         var sent = 0
         while sent < bytes.count {
             let n = bytes[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n < 0 && errno == EINTR { continue }  // a signal arrived (a debugger, a profiler): try again
             guard n > 0 else { throw TestSupportError("send failed: errno \(errno)") }
             sent += n
         }
@@ -111,7 +112,10 @@ public final class LoopbackHTTPClient: @unchecked Sendable {
 
     private func fill() throws {
         var chunk = [UInt8](repeating: 0, count: 65_536)
-        let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        var n: Int
+        repeat {
+            n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        } while n < 0 && errno == EINTR  // a signal arrived (a debugger, a profiler): read again
         guard n > 0 else { throw TestSupportError(n == 0 ? "connection closed by the server" : "recv failed: errno \(errno)") }
         buffer.append(contentsOf: chunk[..<n])
     }
@@ -143,13 +147,5 @@ public final class LoopbackHTTPClient: @unchecked Sendable {
         let body = Array(buffer[..<length])
         buffer.removeFirst(length)
         return HTTPReply(status: status, headers: headers, body: body)
-    }
-}
-
-/// Runs blocking work on a new thread and resumes with its result.
-func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        let thread = Thread { continuation.resume(with: Result { try body() }) }
-        thread.start()
     }
 }
