@@ -186,7 +186,8 @@ import Testing
             #expect(try await KubernetesModeTests.eventually { target.maxInFlight == 2 })
             #expect(writer.queuedStatuses == 998)
             target.release()
-            #expect(try await KubernetesModeTests.eventually { target.written.count == 1000 })
+            #expect(try await KubernetesModeTests.eventually(30) { target.written.count == 1000 },
+                    "written \(target.written.count), queued \(writer.queuedStatuses), in flight at most \(target.maxInFlight)")
             #expect(target.maxInFlight == 2)
             group.cancelAll()
         }

@@ -46,6 +46,9 @@ import Testing
         // A second worker finishes the rest; every task ran exactly once.
         let second = try startWorker(queue, consumer: "finisher", concurrency: 20)
         defer { second.kill9() }
+        // The first worker may have run every task already: SIGTERM must still find the second
+        // one started (before its signal handling is set up, SIGTERM just ends a process).
+        #expect(try await eventually(.seconds(10)) { second.output.contains("Started worker") }, "\(second.output)")
         for _ in 0..<1000 {
             if try await recordedRuns(redis, queue).count == 60 { break }
             try await Task.sleep(for: .milliseconds(20))
