@@ -14,7 +14,7 @@ struct BuraqWorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "buraq-worker",
         abstract: "Run a Buraq worker with the demo handlers noop, sleep (payload: ms), fail (payload: probability), echo and record.",
-        discussion: "Flags fall back to the environment: REDIS_URL, BURAQ_QUEUE, BURAQ_CONCURRENCY, BURAQ_GROUP, BURAQ_METRICS_PORT, HOSTNAME (consumer name)."
+        discussion: "Flags fall back to the environment: REDIS_URL, BURAQ_QUEUE, BURAQ_CONCURRENCY, BURAQ_GROUP, BURAQ_METRICS_PORT, BURAQ_PARENT_PID, HOSTNAME (consumer name)."
     )
 
     @Option(help: "Redis URL (redis://[user:password@]host:port/db). Env: REDIS_URL.")
@@ -68,11 +68,15 @@ struct BuraqWorkerCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
+    @Option(help: "Stop gracefully (drain) once process PID is no longer this worker's parent; 0: off. Local mode sets it to the controller's PID, so workers end with the controller even when it is killed. Env: BURAQ_PARENT_PID.")
+    var parentPid: Int32 = Int32(ProcessInfo.processInfo.environment["BURAQ_PARENT_PID"] ?? "") ?? 0
+
     func validate() throws {
         guard visibilityTimeout >= 1 else { throw ValidationError("--visibility-timeout must be at least 1 second") }
         guard taskTimeout >= 0, maxDeliveries >= 0 else { throw ValidationError("--task-timeout and --max-deliveries must be 0 or more") }
         guard (0...65535).contains(metricsPort) else { throw ValidationError("--metrics-port must be 0 (off) to 65535, got \(metricsPort)") }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1, got \(concurrency)") }
+        guard parentPid >= 0 else { throw ValidationError("--parent-pid must be 0 (off) or a process id, got \(parentPid)") }
         guard maxRetries >= 0 else { throw ValidationError("--max-retries must be 0 or more, got \(maxRetries)") }
         guard retryBaseMs >= 1, retryMaxMs >= retryBaseMs else { throw ValidationError("--retry-base-ms must be ≥ 1 and ≤ --retry-max-ms") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
@@ -101,6 +105,11 @@ struct BuraqWorkerCommand: AsyncParsableCommand {
                                 observer: metricsPort > 0 ? metrics : NoWorkerObserver())
         // Graceful shutdown runs in reverse order: the worker drains first, metrics stay up longest.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if parentPid > 0 {
+            // Its end (the parent is gone) shuts the group down gracefully, as SIGTERM would.
+            services.append(.init(service: ParentWatch(parent: parentPid, logger: logger),
+                                  successTerminationBehavior: .gracefullyShutdownGroup))
+        }
         if metricsPort > 0 {
             let router = MetricsEndpoint.router(registry: metrics.registry)
             // A taken port is logged and leaves the worker running without metrics (local mode runs

@@ -11,11 +11,8 @@ struct RunCommandFlagTests {
         (["--status-write-concurrency", "0"], "--status-write-concurrency must be at least 1, got 0"),
     ])
     func badFlagIsNamed(arguments: [String], message: String) async throws {
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("ctl-flags-\(UUID().uuidString).log").path
-        defer { try? FileManager.default.removeItem(atPath: log) }
-        let process = try ChildProcess(executable: try BuiltProduct.path("buraq-controller"), arguments: arguments, outputPath: log)
-        let code = try await process.wait(timeout: .seconds(30))
+        let (code, output) = try await BuiltProduct.run("buraq-controller", arguments)
         #expect(code != nil && code != 0)
-        #expect(process.output.contains(message), "\(process.output)")
+        #expect(output.contains(message), "\(output)")
     }
 }

@@ -226,6 +226,10 @@ public actor LocalProcessPool: ScaleTarget {
             arguments += configuration.extraArguments
             var environment = ProcessInfo.processInfo.environment
             environment["HOSTNAME"] = id
+            // buraq-worker stops gracefully once this process is no longer its parent, so workers
+            // do not outlive a controller that was killed (an environment variable, not a flag:
+            // a --worker-path program that does not know it is not broken by it).
+            environment["BURAQ_PARENT_PID"] = "\(getpid())"
             let process = try SpawnedProcess(
                 executable: configuration.workerPath, arguments: arguments, environment: environment,
                 logPath: "\(configuration.logDirectory)/\(id).log")
