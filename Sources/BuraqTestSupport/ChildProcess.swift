@@ -17,41 +17,13 @@ public final class ChildProcess: @unchecked Sendable {
     public init(executable: String, arguments: [String], environment: [String: String] = [:], outputPath: String) throws {
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
-        let argv = [executable] + arguments
-        let envp = env.map { "\($0.key)=\($0.value)" }
-
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        // Nothing else is inherited: a child holding a copy of a socket would keep its connection
-        // open after this process closes it (SpawnActions.closeInherited).
-        SpawnActions.closeInherited(&actions)
-
-        // Threads of the Swift runtime block most signals, and a spawned child inherits the mask:
-        // reset it (and the handlers) so the child can be stopped with SIGTERM.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var emptySet = sigset_t()
-        sigemptyset(&emptySet)
-        posix_spawnattr_setsigmask(&attributes, &emptySet)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for sig in [SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE, SIGCHLD] { sigaddset(&defaults, sig) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-        var pid: pid_t = 0
-        let rc = withCStrings(argv) { cArgv in
-            withCStrings(envp) { cEnv in
-                posix_spawn(&pid, executable, &actions, &attributes, cArgv, cEnv)
-            }
+        do {
+            // Not a process group of its own: a Ctrl-C on the test run stops helpers too.
+            pid = try ChildSpawn.start(executable, arguments: arguments, environment: env, outputPath: outputPath,
+                                       appendOutput: false, ownProcessGroup: false)
+        } catch {
+            throw TestSupportError("posix_spawn \(executable) failed: \(error.message)")
         }
-        guard rc == 0 else { throw TestSupportError("posix_spawn \(executable) failed: \(String(cString: strerror(rc)))") }
-        self.pid = pid
         self.outputPath = outputPath
     }
 
@@ -79,7 +51,7 @@ public final class ChildProcess: @unchecked Sendable {
                 while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
                 exitStatus = status
             }
-            return Self.code(exitStatus!)
+            return ChildSpawn.exitCode(waitStatus: exitStatus!)
         }
     }
 
@@ -103,16 +75,4 @@ public final class ChildProcess: @unchecked Sendable {
         signal(SIGKILL)
         wait()
     }
-
-    private static func code(_ status: Int32) -> Int32 {
-        let sig = status & 0x7f
-        return sig == 0 ? (status >> 8) & 0xff : 128 + sig
-    }
-}
-
-private func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
-    var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
-    pointers.append(nil)
-    defer { for p in pointers { free(p) } }
-    return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
 }
