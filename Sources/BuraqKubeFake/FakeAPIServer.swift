@@ -52,7 +52,7 @@ public final class FakeAPIServer: Sendable {
     public let port: Int
     private let channel: any Channel
     private let acceptLoop: Mutex<Task<Void, Never>?> = Mutex(nil)
-    private let log = Mutex<[String]>([])
+    private let log = Mutex<[(at: ContinuousClock.Instant, request: String)]>([])
     private let streaming = Atomic<Int>(0)
 
     /// Watches whose response head has been written (the client is reading their events). A test
@@ -69,7 +69,13 @@ public final class FakeAPIServer: Sendable {
     public var url: String { "http://\(configuration.host):\(port)" }
 
     /// Every request so far, as `METHOD /path?query`, oldest first.
-    public var requests: [String] { log.withLock { $0 } }
+    public var requests: [String] { log.withLock { $0.map(\.request) } }
+
+    /// When the first request starting with `prefix` (`METHOD /path`) arrived at or after `since`:
+    /// the server's own time, so a test measuring a reaction does not count its own polling.
+    public func firstRequest(_ prefix: String, since: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+        log.withLock { $0.first { $0.at >= since && $0.request.hasPrefix(prefix) }?.at }
+    }
 
     /// Forgets the recorded requests.
     public func clearRequests() { log.withLock { $0 = [] } }
@@ -123,7 +129,8 @@ public final class FakeAPIServer: Sendable {
     }
 
     func record(_ line: String) {
-        log.withLock { $0.append(line) }
+        let now = ContinuousClock.now
+        log.withLock { $0.append((now, line)) }
     }
 
     private func serve(_ connection: Connection) async {

@@ -59,12 +59,18 @@ import Testing
         wc.taskTimeout = .milliseconds(200)
         wc.followQueueConfig = false
         let started = ContinuousClock.now
+        var enqueued = ContinuousClock.now
         try await withWorker(config, wc, handlers) { _ in
+            enqueued = ContinuousClock.now
             try await Producer(redis: redis, queue: queue).enqueue(TaskRequest(type: "hang", id: "hung-1"))
             try await cancelled.wait { $0.count == 1 }
             try await Task.sleep(for: .milliseconds(100))
         }
-        #expect(ContinuousClock.now - started < .seconds(5))
+        // Cancelled soon after its 200 ms (timed where the handler saw it, not by this test's
+        // waiting), and the worker stopped without waiting out the 30 s sleep.
+        let cancelledAfter = try #require(cancelled.all.first).at - enqueued
+        #expect(cancelledAfter < .seconds(5), "\(cancelledAfter)")
+        #expect(ContinuousClock.now - started < .seconds(25))
         #expect(cancelled.count == 1)
         let dlq = try await streamEntries(redis, "buraq:{\(queue)}:dlq")
         #expect(dlq.first?["id"] == "hung-1")
