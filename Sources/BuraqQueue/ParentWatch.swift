@@ -41,10 +41,10 @@ public struct ParentWatch<C: Clock>: Service where C.Duration == Duration {
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                let now = currentParent()
-                if now != parent {
+                let current = currentParent()
+                if current != parent {
                     logger.warning("Parent process exited; stopping gracefully",
-                                   metadata: ["parentPID": "\(parent)", "currentParentPID": "\(now)"])
+                                   metadata: ["parentPID": "\(parent)", "currentParentPID": "\(current)"])
                     return
                 }
                 do { try await clock.sleep(for: interval) } catch { return }
