@@ -68,7 +68,7 @@ struct BuraqWorkerCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
-    @Option(help: "Stop gracefully (drain) once process PID is no longer this worker's parent; 0: off. Local mode sets it to the controller's PID, so workers end with the controller even when it is killed. Env: BURAQ_PARENT_PID.")
+    @Option(help: "Stop gracefully (drain) once process PID, which started this worker, has exited; 0: off. Local mode sets it to the controller's PID, so workers end with the controller even when it is killed. Env: BURAQ_PARENT_PID.")
     var parentPid: Int32 = Int32(ProcessInfo.processInfo.environment["BURAQ_PARENT_PID"] ?? "") ?? 0
 
     func validate() throws {

@@ -35,7 +35,10 @@ import Testing
 
     /// Killed with SIGKILL, the controller cannot stop its workers; each notices that its parent
     /// is gone and drains on its own (finishing the task it runs) instead of running on unowned.
-    @Test func workersStopGracefullyWhenTheControllerIsKilled() async throws {
+    /// Also when `--worker-path` is a wrapper script that does not `exec`: the worker's parent is
+    /// then the shell, which outlives the controller.
+    @Test(arguments: [false, true])
+    func workersStopGracefullyWhenTheControllerIsKilled(throughAWrapper: Bool) async throws {
         let server = try #require(RedisServer.current)
         let queue = "orphan-\(UUID().uuidString.prefix(6).lowercased())"
         let redis = try RedisClient(url: server.url, poolSize: 1)
@@ -47,10 +50,16 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("taskqueue.yaml")
         try Self.manifest(queue).write(to: file, atomically: true, encoding: .utf8)
+        var arguments = ["--local", file.path, "--redis-url", server.url, "--metrics-bind-address", "0",
+                         "--health-probe-bind-address", "0", "--worker-log-dir", directory.appendingPathComponent("workers").path]
+        if throughAWrapper {
+            let wrapper = directory.appendingPathComponent("worker.sh").path
+            try "#!/bin/sh\n'\(try BuiltProduct.path("buraq-worker"))' \"$@\"\n".write(toFile: wrapper, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: wrapper)
+            arguments += ["--worker-path", wrapper]
+        }
         let controller = try ChildProcess(
-            executable: try BuiltProduct.path("buraq-controller"),
-            arguments: ["--local", file.path, "--redis-url", server.url, "--metrics-bind-address", "0",
-                        "--health-probe-bind-address", "0", "--worker-log-dir", directory.appendingPathComponent("workers").path],
+            executable: try BuiltProduct.path("buraq-controller"), arguments: arguments,
             outputPath: directory.appendingPathComponent("controller.log").path)
         defer { controller.kill9() }
 
@@ -69,7 +78,9 @@ import Testing
         #expect(try await KubernetesModeTests.eventually(20) {
             ((try? String(contentsOfFile: workerLog, encoding: .utf8)) ?? "").contains("Started worker")
         })
-        defer { if !Self.hasExited(pid) { kill(pid, SIGKILL) } }
+        // If it does not stop, end it and anything it started: the pool gives each worker a
+        // process group of its own, led by the process it spawned.
+        defer { if !Self.hasExited(pid) { kill(-pid, SIGKILL) } }
 
         controller.kill9()
         #expect(try await KubernetesModeTests.eventually(15) { Self.hasExited(pid) }, "worker \(pid) still runs after its controller was killed")

@@ -1,4 +1,6 @@
+import BuraqBase
 import BuraqQueue
+import Glibc
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -23,13 +25,13 @@ struct ParentWatchTests {
         }
     }
 
-    /// Looks first, then sleeps: a parent gone before the start ends it at once, even with an
-    /// interval of an hour.
+    /// Looks first, then sleeps: a parent gone before the start (4242 names no live process)
+    /// ends it at once, even with an interval of an hour.
     @Test(arguments: [(3, Duration.milliseconds(1)), (0, Duration.seconds(3600))])
     func returnsAtTheFirstLookThatFindsAnotherParent(orphanedAfter: Int, interval: Duration) async throws {
         let parents = Parents(parent: 4242, orphanedAfter: orphanedAfter)
         let watch = ParentWatch(parent: 4242, interval: interval, clock: ContinuousClock(),
-                                logger: Logger(label: "test"), currentParent: parents.read)
+                                logger: Logger(label: "test"), currentParent: parents.read, alive: { _ in false })
         try await watch.run()
         #expect(parents.looks.withLock { $0 } == orphanedAfter + 1)
     }
@@ -67,5 +69,51 @@ struct ParentWatchTests {
             logger: Logger(label: "test")))
         try await group.run()
         #expect(other.drained.withLock { $0 })
+    }
+
+    // MARK: Looks
+
+    @Test func aDirectChildIsOrphanedWhenItsParentIdChanges() {
+        var looks = ParentWatch<ContinuousClock>.Looks(parent: 40)
+        // The liveness check is never needed: a reused PID or a zombie cannot fool it.
+        let neverAsked: (Int32) -> Bool = { _ in Issue.record("asked about liveness"); return true }
+        do { let gone = looks.parentGone(currentParent: 40, alive: neverAsked); #expect(!gone) }
+        #expect(looks.directChild == true)
+        do { let gone = looks.parentGone(currentParent: 40, alive: neverAsked); #expect(!gone) }
+        do { let gone = looks.parentGone(currentParent: 1, alive: neverAsked); #expect(gone) }
+    }
+
+    @Test func throughAWrapperItAsksWhetherTheControllerLives() {
+        var looks = ParentWatch<ContinuousClock>.Looks(parent: 40)
+        var controllerAlive = true
+        // The parent is a shell between the controller (40) and this worker, and stays.
+        do { let gone = looks.parentGone(currentParent: 77, alive: { $0 == 40 && controllerAlive }); #expect(!gone) }
+        #expect(looks.directChild == false)
+        do { let gone = looks.parentGone(currentParent: 77, alive: { $0 == 40 && controllerAlive }); #expect(!gone) }
+        controllerAlive = false
+        do { let gone = looks.parentGone(currentParent: 77, alive: { $0 == 40 && controllerAlive }); #expect(gone) }
+    }
+
+    @Test func aControllerGoneBeforeTheFirstLookEndsItAtOnce() {
+        var looks = ParentWatch<ContinuousClock>.Looks(parent: 40)
+        do { let gone = looks.parentGone(currentParent: 1, alive: { _ in false }); #expect(gone) }
+    }
+
+    @Test func livenessOfRealProcesses() throws {
+        #expect(ProcessLiveness.isAlive(getpid()))
+        #expect(ProcessLiveness.isAlive(1))  // init: alive, though not ours to signal as non-root
+        #expect(!ProcessLiveness.isAlive(0) && !ProcessLiveness.isAlive(-5))
+        // A child that exited and was not reaped yet is a zombie: not alive.
+        let pid = try ChildSpawn.start("/bin/true", arguments: [], environment: [:], outputPath: "/dev/null",
+                                       appendOutput: false, ownProcessGroup: false)
+        var seenZombie = false
+        for _ in 0..<500 where !seenZombie {
+            seenZombie = !ProcessLiveness.isAlive(pid)
+            if !seenZombie { usleep(2_000) }
+        }
+        #expect(seenZombie)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        #expect(!ProcessLiveness.isAlive(pid))  // reaped: gone
     }
 }
