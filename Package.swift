@@ -188,8 +188,8 @@ let package = Package(
         .testTarget(
             name: "BuraqControllerTests",
             dependencies: [
-                "BuraqController", "BuraqAPI", "BuraqKube", "BuraqKubeFake", "BuraqQueue", "BuraqRedis", "BuraqScaling",
-                "BuraqTestSupport",
+                "BuraqController", "BuraqAPI", "BuraqBase", "BuraqKube", "BuraqKubeFake", "BuraqQueue", "BuraqRedis",
+                "BuraqScaling", "BuraqTestSupport",
             ]
         ),
         .testTarget(

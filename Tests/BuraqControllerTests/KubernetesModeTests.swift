@@ -106,13 +106,10 @@ import Testing
         }
     }
 
+    /// ``eventually(_:_:)`` in whole seconds, with a condition that may fail on the way (an API
+    /// read while the fake server is being made to fail counts as "not yet").
     static func eventually(_ seconds: Int = 10, _ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + .seconds(seconds)
-        while ContinuousClock.now < deadline {
-            if (try? await condition()) == true { return true }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return false
+        try await BuraqTestSupport.eventually(.seconds(seconds)) { (try? await condition()) == true }
     }
 
     @Test func scalesUpWritesStatusAndEventsThenDownToZeroAndBackFromOneMessage() async throws {

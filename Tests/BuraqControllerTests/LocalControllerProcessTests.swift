@@ -1,3 +1,4 @@
+import BuraqBase
 import BuraqQueue
 import BuraqRedis
 import BuraqTestSupport
@@ -23,14 +24,6 @@ import Testing
           scaling:
             targetPerReplica: 100
         """
-    }
-
-    /// Whether `pid` has exited (gone, or a zombie its new parent has not reaped yet).
-    static func hasExited(_ pid: Int32) -> Bool {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
-        // The state follows the command name, which is in parentheses and may hold spaces.
-        guard let close = stat.lastIndex(of: ")") else { return true }
-        return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
     }
 
     /// Killed with SIGKILL, the controller cannot stop its workers; each notices that its parent
@@ -80,10 +73,10 @@ import Testing
         })
         // If it does not stop, end it and anything it started: the pool gives each worker a
         // process group of its own, led by the process it spawned.
-        defer { if !Self.hasExited(pid) { kill(-pid, SIGKILL) } }
+        defer { if ProcessLiveness.isAlive(pid) { kill(-pid, SIGKILL) } }
 
         controller.kill9()
-        #expect(try await KubernetesModeTests.eventually(15) { Self.hasExited(pid) }, "worker \(pid) still runs after its controller was killed")
+        #expect(try await KubernetesModeTests.eventually(15) { !ProcessLiveness.isAlive(pid) }, "worker \(pid) still runs after its controller was killed")
         let log = (try? String(contentsOfFile: workerLog, encoding: .utf8)) ?? ""
         #expect(log.contains("Parent process exited; stopping gracefully"), "\(log)")
         #expect(log.contains("Stopped worker") && log.contains("processed=1"), "it drained rather than dying: \(log)")

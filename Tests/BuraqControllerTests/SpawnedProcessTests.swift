@@ -31,19 +31,20 @@ struct SpawnedProcessTests {
 
     /// Looks at the child's descriptors every 10 ms until only 0, 1 and 2 are left (or 10 s
     /// pass), recording an issue if any look shows one of `parentSockets`.
-    static func expectOnlyStandardDescriptors(of pid: pid_t, never parentSockets: Set<String>, sourceLocation: SourceLocation = #_sourceLocation) {
+    static func expectOnlyStandardDescriptors(of pid: pid_t, never parentSockets: Set<String>,
+                                              sourceLocation: SourceLocation = #_sourceLocation) async throws {
         var last: [String: String] = [:]
-        for _ in 0..<1000 {
+        var inherited: [String: String] = [:]
+        let settled = try await eventually {
             last = descriptors(of: pid)
-            let inherited = last.filter { parentSockets.contains($0.value) }
-            if !inherited.isEmpty {
-                Issue.record("Child \(pid) holds the parent's socket: \(inherited)", sourceLocation: sourceLocation)
-                return
-            }
-            if last.keys.sorted() == ["0", "1", "2"] { return }
-            usleep(10_000)
+            inherited = last.filter { parentSockets.contains($0.value) }
+            return !inherited.isEmpty || last.keys.sorted() == ["0", "1", "2"]
         }
-        Issue.record("Child \(pid) never settled on descriptors 0, 1 and 2; last seen: \(last)", sourceLocation: sourceLocation)
+        if !inherited.isEmpty {
+            Issue.record("Child \(pid) holds the parent's socket: \(inherited)", sourceLocation: sourceLocation)
+        } else if !settled {
+            Issue.record("Child \(pid) never settled on descriptors 0, 1 and 2; last seen: \(last)", sourceLocation: sourceLocation)
+        }
     }
 
     /// A socket pair of this process and what its two ends point at.
@@ -55,7 +56,7 @@ struct SpawnedProcessTests {
         return (pair, targets)
     }
 
-    @Test func aWorkerProcessInheritsOnlyItsStandardDescriptors() throws {
+    @Test func aWorkerProcessInheritsOnlyItsStandardDescriptors() async throws {
         let pair = try Self.socketPair()
         defer { pair.fds.forEach { close($0) } }
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("spawned-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).log").path
@@ -66,10 +67,10 @@ struct SpawnedProcessTests {
             child.send(SIGKILL)
             while child.poll() == nil { usleep(10_000) }
         }
-        Self.expectOnlyStandardDescriptors(of: child.pid, never: pair.targets)
+        try await Self.expectOnlyStandardDescriptors(of: child.pid, never: pair.targets)
     }
 
-    @Test func aTestHelperProcessInheritsOnlyItsStandardDescriptors() throws {
+    @Test func aTestHelperProcessInheritsOnlyItsStandardDescriptors() async throws {
         let pair = try Self.socketPair()
         defer { pair.fds.forEach { close($0) } }
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("child-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).log").path
@@ -79,11 +80,11 @@ struct SpawnedProcessTests {
             child.signal(SIGKILL)
             child.wait()
         }
-        Self.expectOnlyStandardDescriptors(of: child.pid, never: pair.targets)
+        try await Self.expectOnlyStandardDescriptors(of: child.pid, never: pair.targets)
     }
 
     /// The check itself: a child spawned without closing inherited descriptors is caught.
-    @Test func theCheckCatchesAnInheritedSocket() throws {
+    @Test func theCheckCatchesAnInheritedSocket() async throws {
         let pair = try Self.socketPair()
         defer { pair.fds.forEach { close($0) } }
         var pid: pid_t = 0
@@ -97,8 +98,8 @@ struct SpawnedProcessTests {
         }
         let seen = Self.descriptors(of: pid)
         #expect(!Set(seen.values).isDisjoint(with: pair.targets))
-        withKnownIssue {
-            Self.expectOnlyStandardDescriptors(of: pid, never: pair.targets)
+        await withKnownIssue {
+            try await Self.expectOnlyStandardDescriptors(of: pid, never: pair.targets)
         }
     }
 }

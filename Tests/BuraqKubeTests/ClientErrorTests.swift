@@ -1,6 +1,7 @@
-import Foundation
 import BuraqKube
 import BuraqKubeFake
+import BuraqTestSupport
+import Foundation
 import Testing
 
 @Suite("KubeClient errors and retries")

@@ -1,5 +1,6 @@
 import BuraqKube
 import BuraqKubeFake
+import BuraqTestSupport
 import Testing
 
 @Suite("KubeClient operations against the fake API server")

@@ -32,16 +32,6 @@ func deployment(_ name: String, replicas: Int = 1, labels: [String: String] = ["
                      "template": ["metadata": ["labels": labelValue], "spec": ["containers": [["name": "w", "image": "busybox"]]]]]]
 }
 
-/// Waits (polling, bounded) for a condition that another task makes true.
-func eventually(_ timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async throws -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try await Task.sleep(for: .milliseconds(10))
-    }
-    return false
-}
-
 let taskQueueCRD: JSONValue = [
     "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
     "metadata": ["name": "taskqueues.buraq.dev"],

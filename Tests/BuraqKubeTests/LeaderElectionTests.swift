@@ -1,5 +1,6 @@
 import BuraqKube
 import BuraqKubeFake
+import BuraqTestSupport
 import Foundation
 import Testing
 

@@ -40,12 +40,3 @@ func recordedRuns(_ redis: RedisClient, _ queue: String) async throws -> [String
     return out
 }
 
-/// Polls `condition` every 20 ms until it holds or `timeout` passes; returns its last value.
-func eventually(_ timeout: Duration, _ condition: () async throws -> Bool) async throws -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-    return try await condition()
-}

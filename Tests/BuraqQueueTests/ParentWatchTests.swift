@@ -1,5 +1,6 @@
 import BuraqBase
 import BuraqQueue
+import BuraqTestSupport
 import Glibc
 import Logging
 import ServiceLifecycle
@@ -99,19 +100,14 @@ struct ParentWatchTests {
         do { let gone = looks.parentGone(currentParent: 1, alive: { _ in false }); #expect(gone) }
     }
 
-    @Test func livenessOfRealProcesses() throws {
+    @Test func livenessOfRealProcesses() async throws {
         #expect(ProcessLiveness.isAlive(getpid()))
         #expect(ProcessLiveness.isAlive(1))  // init: alive, though not ours to signal as non-root
         #expect(!ProcessLiveness.isAlive(0) && !ProcessLiveness.isAlive(-5))
         // A child that exited and was not reaped yet is a zombie: not alive.
         let pid = try ChildSpawn.start("/bin/true", arguments: [], environment: [:], outputPath: "/dev/null",
                                        appendOutput: false, ownProcessGroup: false)
-        var seenZombie = false
-        for _ in 0..<500 where !seenZombie {
-            seenZombie = !ProcessLiveness.isAlive(pid)
-            if !seenZombie { usleep(2_000) }
-        }
-        #expect(seenZombie)
+        #expect(try await eventually { !ProcessLiveness.isAlive(pid) })
         var status: Int32 = 0
         waitpid(pid, &status, 0)
         #expect(!ProcessLiveness.isAlive(pid))  // reaped: gone
